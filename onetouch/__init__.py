@@ -1,0 +1,63 @@
+"""OneTouch: an open digital-skills learning platform."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from onetouch import config
+from onetouch.extensions import babel, csrf, db, login_manager, migrate, select_locale
+
+MIGRATIONS_DIR = "migrations"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application.
+
+    :param test_config: settings that replace ``instance/config.py`` and the
+        ``ONETOUCH_*`` environment, for tests.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=config.instance_path_from_env(),
+    )
+    config.load(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    from onetouch import models  # noqa: F401  (every table must be known to Alembic)
+    from onetouch.accounts import session  # noqa: F401  (registers the user loader)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def register_blueprints(app: Flask) -> None:
+    from onetouch.core import bp as core_bp
+
+    app.register_blueprint(core_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from onetouch.core.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from onetouch.content.cli import courses_cli
+    from onetouch.geo.cli import geo_cli
+
+    app.cli.add_command(geo_cli)
+    app.cli.add_command(courses_cli)

@@ -1,0 +1,22 @@
+"""How a logged-in user is remembered between requests.
+
+The session cookie holds "<user id>:<session version>". Raising ``User.session_version``
+(on a password change, for example) ends every session that holds the older value, on
+every server, with no server-side session store.
+"""
+
+from __future__ import annotations
+
+from onetouch.accounts.models import User
+from onetouch.extensions import db, login_manager
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    raw_id, _, raw_version = session_id.partition(":")
+    if not (raw_id.isdigit() and raw_version.isdigit()):
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not user.is_active or user.session_version != int(raw_version):
+        return None
+    return user

@@ -1,0 +1,1 @@
+"""Catalogue: course list, search, course and lesson pages."""

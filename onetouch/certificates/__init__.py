@@ -1,0 +1,1 @@
+"""Certificates: issuing, PDF, public verification, signed credentials, revocation."""

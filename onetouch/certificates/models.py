@@ -1,0 +1,37 @@
+"""Certificates: issued once per learner and course, verifiable, revocable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from onetouch.accounts.models import User
+from onetouch.content.models import Course
+from onetouch.db import utcnow
+from onetouch.extensions import db
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)  # e.g. OT-2026-7K3F-Q9XD
+    token: Mapped[str] = mapped_column(String(64), unique=True)  # >= 128 random bits
+    # What was certified, as it stood on the day: a later course edit changes nothing here.
+    learner_name: Mapped[str] = mapped_column(String(200))
+    course_title: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[float]
+    issuing_unit: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()

@@ -1,0 +1,151 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``ONETOUCH_*`` variables.
+
+Anything wrong with the configuration stops start-up with :class:`ConfigError`, whose
+message is one sentence an operator can act on.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ["vi", "en"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+}
+
+SQLITE_FILE = "onetouch.sqlite3"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class ConfigError(SystemExit):
+    """A configuration problem that must stop start-up.
+
+    It derives from SystemExit on purpose: the ``flask`` CLI, gunicorn and ``python -c``
+    then print the one-sentence message and exit 1 instead of showing a traceback.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"OneTouch cannot start: {message}")
+        self.message = message
+
+
+def instance_path_from_env() -> str | None:
+    """Return an absolute instance folder from ``ONETOUCH_INSTANCE_PATH``, if set."""
+    value = os.environ.get("ONETOUCH_INSTANCE_PATH")
+    return str(Path(value).resolve()) if value else None
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order of precedence and validate the result."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["COURSES_PATH"] = str(Path(app.root_path).parent / "courses")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        if os.environ.get("DATABASE_URL"):
+            app.config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        app.config.from_prefixed_env("ONETOUCH")
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+
+def ensure_instance_folder(path: str) -> Path:
+    """Create the instance folder if needed and prove that it is writable."""
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"the instance folder {folder} is not a writable directory ({exc.strerror}); "
+            "create it, fix its permissions or set ONETOUCH_INSTANCE_PATH."
+        ) from None
+    return folder
+
+
+def database_uri(app: Flask) -> str:
+    """Turn ``DATABASE_URL`` (or the SQLite default) into a SQLAlchemy URL we support."""
+    raw = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not raw:
+        folder = ensure_instance_folder(app.instance_path)
+        return f"sqlite:///{folder / SQLITE_FILE}"
+    try:
+        url = make_url(str(raw))
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL; use sqlite:///path or "
+            "postgresql://user:password@host/dbname."
+        ) from None
+    return _supported(url).render_as_string(hide_password=False)
+
+
+def _supported(url: URL) -> URL:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if url.database and url.database != ":memory:":
+            ensure_instance_folder(str(Path(url.database).resolve().parent))
+        return url
+    if backend in {"postgres", "postgresql"}:
+        _require_psycopg()
+        return url.set(drivername="postgresql+psycopg")
+    raise ConfigError(
+        f"DATABASE_URL uses the scheme '{url.drivername}', which OneTouch does not support; "
+        "use sqlite:///path or postgresql://user:password@host/dbname."
+    )
+
+
+def _require_psycopg() -> None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise ConfigError(
+            "DATABASE_URL points to PostgreSQL but the psycopg driver is missing; "
+            "install the project with its extra: pip install '.[postgres]'."
+        ) from None
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, creating it on first run.
+
+    Several processes may start at once, so the key is written to a private temporary
+    file and linked into place: ``os.link`` fails if another process won, and nobody can
+    read a half-written key.
+    """
+    folder = ensure_instance_folder(instance_path)
+    key_file = folder / SECRET_KEY_FILE
+    if not key_file.exists():
+        temporary = folder / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    key = key_file.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(
+            f"the secret key in {key_file} is too short; delete the file to make a new one."
+        )
+    return key

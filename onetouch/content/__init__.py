@@ -1,0 +1,1 @@
+"""Course content: ``courses/`` on disk, validated, rendered once, stored."""

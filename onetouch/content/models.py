@@ -1,0 +1,125 @@
+"""Courses as synced from ``courses/``: modules with rendered HTML, quizzes and questions.
+
+Nothing here is ever deleted by a sync: a module or question that left the library is
+archived, so that old progress, attempts and certificates stay explainable.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from onetouch.db import str_enum, utcnow
+from onetouch.extensions import db
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    audiences: Mapped[list]  # AudienceGroup values
+    level: Mapped[str] = mapped_column(String(20))
+    estimated_hours: Mapped[float]
+    issuing_unit: Mapped[str] = mapped_column(String(200))
+    # A province's own course is offered only to learners of that province.
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    pass_percent: Mapped[int]
+    has_certificate: Mapped[bool]
+    version: Mapped[str] = mapped_column(String(20))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class Module(db.Model):
+    """A lesson. ``html`` is rendered and sanitised at sync time and served as it is."""
+
+    __tablename__ = "modules"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    estimated_minutes: Mapped[int]
+    required: Mapped[bool] = mapped_column(default=True)
+    html: Mapped[str] = mapped_column(Text)
+    toc_html: Mapped[str] = mapped_column(Text, default="")
+    # Plain text without diacritics, lower-case: what search matches against.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    archived_at: Mapped[datetime | None]
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+
+
+class QuizKind(enum.StrEnum):
+    MODULE = "module"
+    FINAL = "final"
+
+
+class QuestionKind(enum.StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    TEXT = "text"
+    NUMBER = "number"
+
+
+class Quiz(db.Model):
+    """A module quiz or a course's final exam, with the rules of its attempts."""
+
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"), unique=True)
+    kind: Mapped[QuizKind] = mapped_column(str_enum(QuizKind, "quiz_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    draw: Mapped[int | None]  # questions per attempt; None means all of them
+    shuffle: Mapped[bool] = mapped_column(default=True)
+    pass_percent: Mapped[int]
+    partial_credit: Mapped[bool] = mapped_column(default=False)
+    attempt_limit: Mapped[int | None]
+    cooldown_seconds: Mapped[int] = mapped_column(default=0)
+    time_limit_seconds: Mapped[int | None]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    archived_at: Mapped[datetime | None]
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="quiz", order_by="Question.position"
+    )
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("quiz_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    key: Mapped[str] = mapped_column(String(80))  # stable id given by the author
+    position: Mapped[int]
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, "question_kind"))
+    prompt_html: Mapped[str] = mapped_column(Text)
+    options: Mapped[list]  # [{"id": "a", "html": "..."}]; empty for text and number
+    answer: Mapped[dict]  # the key: option ids, accepted texts, or a number and tolerance
+    explanation_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    archived_at: Mapped[datetime | None]
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")

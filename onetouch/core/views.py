@@ -1,0 +1,51 @@
+"""Home page, health check and language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from onetouch.accounts.models import AUDIENCE_LABELS
+from onetouch.core import bp
+from onetouch.core.health import database_status
+from onetouch.extensions import LANGUAGE_COOKIE
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def home():
+    return render_template("core/home.html", audiences=AUDIENCE_LABELS)
+
+
+@bp.get("/healthz")
+def healthz():
+    ok = database_status()
+    body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+    return body, 200 if ok else 503, {"Cache-Control": "no-store"}
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Remember the chosen language in a cookie; works without JavaScript."""
+    target = _safe_next(request.args.get("next"))
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect helps phishing, the very thing we teach against.
+    if not target:
+        return url_for("core.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("core.home")
+    return target
+
+
+@bp.app_context_processor
+def template_helpers() -> dict:
+    return {"current_locale": lambda: str(get_locale())}

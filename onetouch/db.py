@@ -1,0 +1,86 @@
+"""The declarative base, column types shared by all features, and SQLite connection setup."""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Enum, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.types import TypeDecorator
+
+# Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    SQLite keeps no zone and PostgreSQL returns the session's zone; this type makes
+    both hand back the same aware UTC value, and refuses naive values on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def str_enum(kind: type[enum.Enum], name: str) -> Enum:
+    """An enum column stored as text with a CHECK constraint.
+
+    Text rather than a native PostgreSQL enum, so that adding a value is a small
+    migration that works the same way on SQLite and PostgreSQL.
+    """
+    return Enum(kind, name=name, native_enum=False, create_constraint=True, length=32,
+                values_callable=lambda members: [member.value for member in members])
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # One explicit registry: Flask-SQLAlchemy subclasses this base, and SQLAlchemy 2.1
+    # accepts a type map there only when it belongs to the registry itself.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime(), date: Date(), dict: JSON(), list: JSON()},
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """WAL lets readers work while one writer writes; the busy timeout makes writers queue
+    instead of failing at once; SQLite leaves foreign keys off unless asked."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

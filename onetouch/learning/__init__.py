@@ -1,0 +1,1 @@
+"""Learning: enrolment, progress, my learning, required training."""

@@ -1,0 +1,63 @@
+"""Enrolments, per-module progress and required training."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from onetouch.accounts.models import AudienceGroup, User
+from onetouch.content.models import Course, Module
+from onetouch.db import str_enum, utcnow
+from onetouch.extensions import db
+
+
+class Enrolment(db.Model):
+    """One learner in one course; unique, so enrolling twice is still one enrolment."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+    last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    progress: Mapped[list[ModuleProgress]] = relationship(back_populates="enrolment")
+
+
+class ModuleProgress(db.Model):
+    __tablename__ = "module_progress"
+    __table_args__ = (UniqueConstraint("enrolment_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="progress")
+    module: Mapped[Module] = relationship()
+
+
+class RequiredTraining(db.Model):
+    """A course required of an audience group, nationally (no province) or in one province."""
+
+    __tablename__ = "required_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    audience: Mapped[AudienceGroup] = mapped_column(str_enum(AudienceGroup, "audience"))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    starts_on: Mapped[date]
+    deadline: Mapped[date]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship()

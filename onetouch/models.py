@@ -1,0 +1,33 @@
+"""Every model, imported once so that SQLAlchemy and Alembic know all the tables."""
+
+from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
+from onetouch.certificates.models import Certificate
+from onetouch.content.models import Course, Module, Question, QuestionKind, Quiz, QuizKind
+from onetouch.geo.models import Commune, LegacyProvince, Province
+from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
+from onetouch.quizzes.models import AttemptStatus, QuizAttempt
+from onetouch.stats.models import DailyCourseActivity, DailyRegistrations
+
+__all__ = [
+    "AttemptStatus",
+    "AudienceGroup",
+    "Certificate",
+    "Commune",
+    "Course",
+    "DailyCourseActivity",
+    "DailyRegistrations",
+    "Enrolment",
+    "LegacyProvince",
+    "Module",
+    "ModuleProgress",
+    "Province",
+    "Question",
+    "QuestionKind",
+    "Quiz",
+    "QuizAttempt",
+    "QuizKind",
+    "RequiredTraining",
+    "Role",
+    "RoleGrant",
+    "User",
+]

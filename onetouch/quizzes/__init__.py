@@ -1,0 +1,1 @@
+"""Quizzes and final exams: attempts, grading."""

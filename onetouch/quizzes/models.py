@@ -1,0 +1,44 @@
+"""Quiz attempts: the paper drawn for the learner, the answers and the grade."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from onetouch.content.models import Quiz
+from onetouch.db import str_enum, utcnow
+from onetouch.extensions import db
+
+
+class AttemptStatus(enum.StrEnum):
+    OPEN = "open"
+    GRADED = "graded"
+    EXPIRED = "expired"
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
+    status: Mapped[AttemptStatus] = mapped_column(
+        str_enum(AttemptStatus, "attempt_status"), default=AttemptStatus.OPEN
+    )
+    # The drawn questions and option orders, fixed for this attempt.
+    paper: Mapped[list]
+    # Hash of the questions as drawn, so a later edit of the bank never changes this result.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict | None]
+    score_percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+
+    quiz: Mapped[Quiz] = relationship()

@@ -1,0 +1,1 @@
+"""Statistics: rollups, dashboards, exports."""

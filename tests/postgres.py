@@ -1,0 +1,63 @@
+"""A throwaway PostgreSQL server for the tests, started from the installed binaries.
+
+CI installs Debian's ``postgresql`` package; the server runs as the ``postgres`` user when
+the tests run as root (PostgreSQL refuses to run as root), on a free loopback port, with
+fsync off because the data is thrown away.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def find_bindir() -> Path | None:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="onetouch-pg-"))
+        self.port = _free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        data = self.root / "data"
+        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "onetouch",
+                  "--auth=trust", "-E", "UTF8", "--no-sync")
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
+                  "-l", str(self.root / "server.log"), "start")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://onetouch@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
+                      "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

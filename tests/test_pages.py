@@ -1,0 +1,69 @@
+"""The home page, the base layout, the language switch and error pages."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_home_page_is_vietnamese_and_says_who_it_is_for(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Học kỹ năng số, miễn phí cho mọi người" in html
+    for audience in ("Người dân", "Cán bộ, lãnh đạo cấp xã", "Tổ công nghệ số cộng đồng",
+                     "Đơn vị chuyên trách CNTT"):
+        assert audience in html
+    assert "749/QĐ-TTg" in html
+
+
+def test_layout_has_skip_link_and_needs_no_javascript(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'class="skip-link" href="#main"' in html
+    assert 'id="main"' in html
+    assert "<script" not in html
+    assert 'name="viewport"' in html
+
+
+def test_stylesheet_is_served_locally(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/static/css/site.css"' in html
+    assert "http://" not in html.split("<body")[0].replace("http://www.w3.org", "")
+    with client.get("/static/css/site.css") as response:
+        assert response.status_code == 200
+
+
+def test_language_switch_to_english_and_back(client):
+    response = client.get("/lang/en?next=/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    html = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Digital skills, free for everyone" in html
+    client.get("/lang/vi")
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", "evil"]
+)
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client):
+    client.get("/lang/xx")
+    assert '<html lang="vi">' in client.get("/").get_data(as_text=True)
+
+
+def test_not_found_page_is_in_vietnamese(client):
+    response = client.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang bạn cần." in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/khong-co")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == 404
