@@ -44,9 +44,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from onetouch.catalog import bp as catalog_bp
     from onetouch.core import bp as core_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(catalog_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

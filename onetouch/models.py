@@ -2,7 +2,15 @@
 
 from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
 from onetouch.certificates.models import Certificate
-from onetouch.content.models import Course, Module, Question, QuestionKind, Quiz, QuizKind
+from onetouch.content.models import (
+    Course,
+    CourseAsset,
+    Module,
+    Question,
+    QuestionKind,
+    Quiz,
+    QuizKind,
+)
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
@@ -14,6 +22,7 @@ __all__ = [
     "Certificate",
     "Commune",
     "Course",
+    "CourseAsset",
     "DailyCourseActivity",
     "DailyRegistrations",
     "Enrolment",

@@ -1,7 +1,16 @@
-"""``flask courses``: validate and load the course library."""
+"""``flask courses check`` and ``flask courses sync``."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from onetouch.content.library import COURSE_FILE, Library, load_library
+from onetouch.content.sync import sync_library
+from onetouch.extensions import db
 
 
 @click.group("courses", help="The course library in courses/.")
@@ -9,9 +18,48 @@ def courses_cli() -> None:
     """Command group."""
 
 
+def _load(path: str | None) -> tuple[Path, Library]:
+    root = Path(path or current_app.config["COURSES_PATH"])
+    library = load_library(root)
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    return root, library
+
+
+def _totals(library: Library) -> str:
+    modules = sum(len(c.modules) for c in library.courses)
+    quizzes = [m.quiz for c in library.courses for m in c.modules if m.quiz]
+    quizzes += [c.final_exam for c in library.courses if c.final_exam]
+    questions = sum(len(q.questions) for q in quizzes)
+    return (f"{len(library.courses)} courses, {modules} modules, {len(quizzes)} quizzes, "
+            f"{questions} questions")
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False)
+@with_appcontext
+def check_command(path: str | None) -> None:
+    """Validate the library (or one course folder); print every problem as path:line: message."""
+    _, library = _load(path)
+    if library.problems:
+        raise click.ClickException(f"{len(library.problems)} problem(s) found")
+    click.echo(f"ok: {_totals(library)}")
+
+
 @courses_cli.command("sync")
 @click.argument("path", required=False)
 @with_appcontext
 def sync_command(path: str | None) -> None:
-    """Load the courses into the database (the content engine comes with its own issue)."""
-    click.echo("courses: the content engine is not built yet; nothing to sync.")
+    """Check, then load the library into the database in one transaction."""
+    root, library = _load(path)
+    if library.problems:
+        raise click.ClickException(f"{len(library.problems)} problem(s) found; nothing synced")
+    single_course = (root / COURSE_FILE).is_file()
+    try:
+        report = sync_library(db.session, library, archive_missing=not single_course)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for line in report.lines():
+        click.echo(line)

@@ -7,13 +7,16 @@ archived, so that old progress, attempts and certificates stay explainable.
 from __future__ import annotations
 
 import enum
+import math
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onetouch.db import str_enum, utcnow
 from onetouch.extensions import db
+
+WORDS_PER_MINUTE = 200  # an unhurried adult reading Vietnamese on a phone
 
 
 class Course(db.Model):
@@ -32,6 +35,8 @@ class Course(db.Model):
     pass_percent: Mapped[int]
     has_certificate: Mapped[bool]
     version: Mapped[str] = mapped_column(String(20))
+    # Folded (no accents, lower-case) title and summary: what search matches against.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -58,14 +63,36 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     estimated_minutes: Mapped[int]
     required: Mapped[bool] = mapped_column(default=True)
-    html: Mapped[str] = mapped_column(Text)
-    toc_html: Mapped[str] = mapped_column(Text, default="")
-    # Plain text without diacritics, lower-case: what search matches against.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str] = mapped_column(Text, deferred=True)
+    toc_html: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    word_count: Mapped[int] = mapped_column(default=0)
+    # The lesson as plain text, and the same folded (no accents, lower-case, same length):
+    # search matches in the folded text and cuts its snippet from the plain one.
+    plain_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     archived_at: Mapped[datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="modules")
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+
+class CourseAsset(db.Model):
+    """An image or document beside the lessons, stored at sync time so any server can serve it."""
+
+    __tablename__ = "course_assets"
+    __table_args__ = (UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
 class QuizKind(enum.StrEnum):

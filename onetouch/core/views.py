@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 from onetouch.accounts.models import AUDIENCE_LABELS
 from onetouch.core import bp
@@ -49,3 +49,9 @@ def _safe_next(target: str | None) -> str:
 @bp.app_context_processor
 def template_helpers() -> dict:
     return {"current_locale": lambda: str(get_locale())}
+
+
+@bp.app_template_filter("decimal")
+def decimal_filter(value: float) -> str:
+    """1.5 -> "1,5" in Vietnamese; whole numbers without decimals."""
+    return format_decimal(value, format="#,##0.#")

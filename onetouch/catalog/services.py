@@ -1,0 +1,107 @@
+"""Reading the synced library: catalogue, course pages, lessons. No Markdown here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, load_only
+
+from onetouch.content.models import Course, CourseAsset, Module, Question, Quiz, QuizKind
+
+
+def live_courses(session: Session, audience: str | None = None) -> list[Course]:
+    courses = session.scalars(
+        select(Course).where(Course.archived_at.is_(None)).order_by(Course.title)
+    ).all()
+    return [c for c in courses if audience is None or audience in c.audiences]
+
+
+def audience_counts(courses: list[Course]) -> Counter:
+    return Counter(group for course in courses for group in course.audiences)
+
+
+def course_by_slug(session: Session, slug: str) -> Course | None:
+    return session.scalar(select(Course).where(Course.slug == slug, Course.archived_at.is_(None)))
+
+
+def syllabus(session: Session, course: Course) -> list[Module]:
+    """The live modules of a course in order, without their (large) HTML."""
+    return list(session.scalars(
+        select(Module)
+        .options(load_only(Module.id, Module.slug, Module.title, Module.position,
+                           Module.estimated_minutes, Module.word_count, Module.required))
+        .where(Module.course_id == course.id, Module.archived_at.is_(None))
+        .order_by(Module.position)
+    ))
+
+
+@dataclass
+class QuizSummary:
+    module_id: int | None
+    questions: int
+    draw: int | None
+    pass_percent: int
+
+    @property
+    def per_attempt(self) -> int:
+        return min(self.draw or self.questions, self.questions)
+
+
+def quiz_summaries(session: Session, course: Course) -> dict[int | None, QuizSummary]:
+    """Per module id (None for the final exam): bank size, draw and pass mark."""
+    rows = session.execute(
+        select(Quiz.module_id, Quiz.kind, Quiz.draw, Quiz.pass_percent, func.count(Question.id))
+        .join(Question, (Question.quiz_id == Quiz.id) & Question.archived_at.is_(None))
+        .where(Quiz.course_id == course.id, Quiz.archived_at.is_(None))
+        .group_by(Quiz.id)
+    ).all()
+    return {
+        (None if kind is QuizKind.FINAL else module_id):
+            QuizSummary(module_id, count, draw, passing)
+        for module_id, kind, draw, passing, count in rows
+    }
+
+
+@dataclass
+class Lesson:
+    course: Course
+    module: Module
+    modules: list[Module]
+    html: str
+    toc_html: str
+
+    def _neighbour(self, step: int) -> Module | None:
+        index = self.modules.index(self.module) + step
+        return self.modules[index] if 0 <= index < len(self.modules) else None
+
+    @property
+    def previous(self) -> Module | None:
+        return self._neighbour(-1)
+
+    @property
+    def next(self) -> Module | None:
+        return self._neighbour(1)
+
+
+def lesson(session: Session, course_slug: str, module_slug: str) -> Lesson | None:
+    course = course_by_slug(session, course_slug)
+    if course is None:
+        return None
+    modules = syllabus(session, course)
+    module = next((m for m in modules if m.slug == module_slug), None)
+    if module is None:
+        return None
+    html, toc = session.execute(
+        select(Module.html, Module.toc_html).where(Module.id == module.id)
+    ).one()
+    return Lesson(course, module, modules, html, toc)
+
+
+def asset(session: Session, course_slug: str, path: str) -> CourseAsset | None:
+    """The asset's metadata; its bytes load only when they are sent."""
+    return session.scalar(
+        select(CourseAsset).join(Course, Course.id == CourseAsset.course_id)
+        .where(Course.slug == course_slug, Course.archived_at.is_(None), CourseAsset.path == path)
+    )

@@ -1,0 +1,70 @@
+"""Catalogue pages. Lessons are public: reading needs no account."""
+
+from __future__ import annotations
+
+from flask import abort, make_response, render_template, request
+
+from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
+from onetouch.catalog import bp, services
+from onetouch.catalog.search import search
+from onetouch.extensions import db
+
+ONE_YEAR = 365 * 24 * 3600
+ONE_HOUR = 3600
+MAX_QUERY = 200
+ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@bp.get("/courses")
+def index():
+    audience = request.args.get("audience") or None
+    if audience not in {None, *(group.value for group in AudienceGroup)}:
+        audience = None
+    every = services.live_courses(db.session)
+    shown = [c for c in every if audience is None or audience in c.audiences]
+    return render_template("catalog/index.html", courses=shown, total=len(every),
+                           counts=services.audience_counts(every), audience=audience,
+                           labels=AUDIENCE_LABELS)
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    found = services.course_by_slug(db.session, slug) or abort(404)
+    modules = services.syllabus(db.session, found)
+    return render_template("catalog/course.html", course=found, modules=modules,
+                           quizzes=services.quiz_summaries(db.session, found),
+                           labels=AUDIENCE_LABELS)
+
+
+@bp.get("/courses/<slug>/<module_slug>")
+def lesson(slug: str, module_slug: str):
+    found = services.lesson(db.session, slug, module_slug) or abort(404)
+    return render_template("catalog/lesson.html", lesson=found)
+
+
+@bp.get("/courses/<slug>/assets/<path:path>")
+def asset(slug: str, path: str):
+    found = services.asset(db.session, slug, path) or abort(404)
+    response = make_response()
+    response.set_etag(found.sha256)
+    versioned = request.args.get("v") == found.sha256[:12]
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_YEAR if versioned else ONE_HOUR
+    if versioned:
+        response.cache_control.immutable = True
+    # An SVG opened on its own is a document: let it draw, never run anything.
+    response.headers["Content-Security-Policy"] = ASSET_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.content_type = found.content_type
+    if request.if_none_match.contains(found.sha256):
+        response.status_code = 304
+        return response
+    response.set_data(found.data)
+    return response
+
+
+@bp.get("/search")
+def search_page():
+    query = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    hits = search(db.session, query) if query else []
+    return render_template("catalog/search.html", query=query, hits=hits)
