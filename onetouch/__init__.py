@@ -45,8 +45,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from onetouch.catalog import bp as catalog_bp
+    from onetouch.catalog import cache
     from onetouch.core import bp as core_bp
 
+    cache.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
 

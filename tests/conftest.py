@@ -15,6 +15,7 @@ from onetouch.extensions import db
 from onetouch.geo.services import load_units
 from tests.postgres import PostgresServer, find_bindir
 
+SAMPLE = Path(__file__).resolve().parent / "data" / "courses"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -24,6 +25,8 @@ def make_config(database_url: str, **extra) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Tests sync and read back at once: look at the library version on every request.
+        "PAGE_CACHE_CHECK_SECONDS": 0,
         **extra,
     }
 
@@ -108,3 +111,16 @@ def app_for():
     for each in made:
         with each.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def library(tmp_path) -> Path:
+    """A copy of the sample course library that a test may edit."""
+    root = tmp_path / "courses"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+@pytest.fixture
+def course_dir(library) -> Path:
+    return library / "mau-khoa-hoc"

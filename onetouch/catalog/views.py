@@ -6,6 +6,7 @@ from flask import abort, make_response, render_template, request
 
 from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
 from onetouch.catalog import bp, services
+from onetouch.catalog.cache import public_page
 from onetouch.catalog.search import search
 from onetouch.extensions import db
 
@@ -16,6 +17,7 @@ ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 @bp.get("/courses")
+@public_page
 def index():
     audience = request.args.get("audience") or None
     if audience not in {None, *(group.value for group in AudienceGroup)}:
@@ -28,6 +30,7 @@ def index():
 
 
 @bp.get("/courses/<slug>")
+@public_page
 def course(slug: str):
     found = services.course_by_slug(db.session, slug) or abort(404)
     modules = services.syllabus(db.session, found)
@@ -37,6 +40,7 @@ def course(slug: str):
 
 
 @bp.get("/courses/<slug>/<module_slug>")
+@public_page
 def lesson(slug: str, module_slug: str):
     found = services.lesson(db.session, slug, module_slug) or abort(404)
     return render_template("catalog/lesson.html", lesson=found)

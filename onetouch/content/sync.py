@@ -94,7 +94,10 @@ def sync_library(session: Session, library: Library, archive_missing: bool = Tru
         _sync_course(sync, existing.get(source.slug), source)
     if archive_missing:
         wanted = {source.slug for source in library.courses}
-        sync.archive("courses", [c for slug, c in existing.items() if slug not in wanted])
+        gone = [c for slug, c in existing.items() if slug not in wanted and c.archived_at is None]
+        sync.archive("courses", gone)
+        for course in gone:
+            course.updated_at = utcnow()  # moves the library version: caches let go
     session.flush()
     return report
 

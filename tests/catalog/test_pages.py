@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from tests.content.conftest import edit
+
 
 @pytest.mark.usefixtures("synced")
 class TestPages:
@@ -90,3 +92,33 @@ def test_lesson_request_does_no_markdown_work(client, synced, monkeypatch):
 
     monkeypatch.setattr(markdown.Markdown, "convert", forbidden)
     assert client.get("/courses/mau-khoa-hoc/gioi-thieu").status_code == 200
+
+
+def test_anonymous_lesson_is_cached_until_the_library_changes(client, runner, library):
+    assert runner.invoke(args=["courses", "sync", str(library)]).exit_code == 0
+    first = client.get("/courses/mau-khoa-hoc/gioi-thieu")
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert "Cookie" in first.headers["Vary"]
+    again = client.get("/courses/mau-khoa-hoc/gioi-thieu",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    edit(library / "mau-khoa-hoc" / "01-gioi-thieu.md", "Lợi ích", "Lợi ích to lớn")
+    assert runner.invoke(args=["courses", "sync", str(library)]).exit_code == 0
+    changed = client.get("/courses/mau-khoa-hoc/gioi-thieu",
+                         headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert "Lợi ích to lớn" in changed.get_data(as_text=True)
+
+
+def test_cached_page_keeps_the_language(client, synced):
+    assert '<html lang="vi">' in client.get("/courses/mau-khoa-hoc").get_data(as_text=True)
+    client.get("/lang/en")
+    assert '<html lang="en">' in client.get("/courses/mau-khoa-hoc").get_data(as_text=True)
+
+
+def test_archived_course_leaves_the_cache(client, runner, synced, tmp_path):
+    assert client.get("/courses/mau-khoa-hoc").status_code == 200
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert runner.invoke(args=["courses", "sync", str(empty)]).exit_code == 0
+    assert client.get("/courses/mau-khoa-hoc").status_code == 404

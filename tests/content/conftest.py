@@ -1,25 +1,10 @@
-"""Fixtures for the course library: a copy of the sample course that a test may edit."""
+"""Helpers for editing a copy of the sample course (fixtures: tests/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "courses"
-
-
-@pytest.fixture
-def library(tmp_path) -> Path:
-    root = tmp_path / "courses"
-    shutil.copytree(SAMPLE, root)
-    return root
-
-
-@pytest.fixture
-def course_dir(library) -> Path:
-    return library / "mau-khoa-hoc"
+from tests.conftest import SAMPLE  # noqa: F401  (re-exported for the tests)
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -1,0 +1,137 @@
+"""Lesson page throughput as a fraction of a bare Flask endpoint's, measured in one run.
+
+Both apps run under gunicorn with the same settings; wrk loads them in alternating rounds
+so that noise from this shared machine falls on both alike; the medians are compared.
+
+    python benchmarks/lesson_page.py [--rounds 5] [--seconds 10] [--connections 16]
+    python benchmarks/lesson_page.py --no-page-cache --output lesson_page_uncached.json
+
+Needs wrk (Debian: apt-get install wrk). Writes benchmarks/results/lesson_page.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "onetouch", *args], env=env,
+                   cwd=ROOT, check=True, capture_output=True)
+
+
+def prepare(instance: Path, courses: Path) -> dict:
+    env = {**os.environ, "ONETOUCH_INSTANCE_PATH": str(instance),
+           "ONETOUCH_COURSES_PATH": str(courses)}
+    env.pop("DATABASE_URL", None)
+    for args in (("db", "upgrade"), ("geo", "load"), ("courses", "sync")):
+        flask(env, *args)
+    return env
+
+
+def serve(app: str, port: int, env: dict, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
+         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return {"rps": rps, "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
+            "p99_ms": float(p99.group(1)) * scale}
+
+
+def lesson_url(env: dict, base: str) -> str:
+    """The longest lesson in the synced library: the least flattering page to measure."""
+    code = ("from onetouch import create_app;from onetouch.extensions import db;"
+            "from onetouch.content.models import Course, Module;from sqlalchemy import select;"
+            "app=create_app()\nwith app.app_context():\n r=db.session.execute(select(Course.slug,"
+            "Module.slug).join(Module.course).order_by(Module.word_count.desc())).first()\n"
+            " print(r[0]+'/'+r[1])")
+    path = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    return f"{base}/courses/{path}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--courses", type=Path, default=ROOT / "courses")
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="render every request (the path of a logged-in learner)")
+    parser.add_argument("--output", default="lesson_page.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as instance:
+        env = prepare(Path(instance), args.courses)
+        env["ONETOUCH_PAGE_CACHE"] = "false" if args.no_page_cache else "true"
+        bare_env = {**env, "PYTHONPATH": str(ROOT / "benchmarks")}
+        servers = [serve("wsgi:app", 8101, env, args.workers),
+                   serve("bare_app:app", 8102, bare_env, args.workers)]
+        try:
+            targets = {"lesson": lesson_url(env, "http://127.0.0.1:8101"),
+                       "bare": "http://127.0.0.1:8102/"}
+            runs = {name: [] for name in targets}
+            for _ in range(args.rounds):
+                for name, url in targets.items():
+                    runs[name].append(wrk(url, args.seconds, args.connections))
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait()
+    report(args, targets, runs)
+
+
+def report(args, targets: dict, runs: dict) -> None:
+    median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
+    result = {
+        "command": "python benchmarks/lesson_page.py " + " ".join(sys.argv[1:]),
+        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+                   f"Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "settings": vars(args) | {"courses": str(args.courses)},
+        "targets": targets,
+        "runs": runs,
+        "median_rps": median,
+        "median_p99_ms": {n: statistics.median(r["p99_ms"] for r in rs) for n, rs in runs.items()},
+        "errors": {name: sum(r["errors"] for r in rs) for name, rs in runs.items()},
+        "ratio": median["lesson"] / median["bare"],
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / args.output).write_text(json.dumps(result, indent=2, default=str) + "\n")
+    print(json.dumps({k: result[k] for k in ("median_rps", "median_p99_ms", "errors", "ratio")},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()

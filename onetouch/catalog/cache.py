@@ -1,0 +1,102 @@
+"""A per-process cache of public catalogue pages, for visitors who are not logged in.
+
+A lesson page is the same for every anonymous visitor in one language, and the library
+changes only when ``flask courses sync`` runs. So the rendered page is kept in each worker,
+keyed by URL and language, and dropped when the library version (the latest
+``courses.updated_at``, moved by every sync that changes something) differs. A worker looks
+at that version at most every ``PAGE_CACHE_CHECK_SECONDS``: after a sync, pages may be that
+many seconds old. The cache is derived data only; any worker can be killed and any number
+can share one database. Logged-in visitors, or anyone with a pending message, get a fresh
+render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from flask import Response, current_app, request, session
+from flask_babel import get_locale
+from sqlalchemy import func, select
+
+from onetouch.content.models import Course
+from onetouch.extensions import db
+
+EXTENSION = "onetouch.page_cache"
+
+
+class PageCache:
+    def __init__(self, max_entries: int, check_seconds: float) -> None:
+        self.max_entries = max_entries
+        self.check_seconds = check_seconds
+        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self.version: str | None = None
+        self.checked_at = float("-inf")
+        self.lock = threading.Lock()
+
+    def current_version(self) -> str:
+        now = time.monotonic()
+        if now - self.checked_at >= self.check_seconds:
+            version = str(db.session.scalar(select(func.max(Course.updated_at))))
+            with self.lock:
+                if version != self.version:
+                    self.entries.clear()
+                    self.version = version
+                self.checked_at = now
+        return self.version
+
+    def get(self, key: tuple) -> tuple[bytes, str] | None:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, body: bytes, version: str) -> tuple[bytes, str]:
+        etag = hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32]
+        with self.lock:
+            self.entries[key] = (body, etag)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return body, etag
+
+
+def init_app(app) -> None:
+    app.config.setdefault("PAGE_CACHE", True)
+    app.config.setdefault("PAGE_CACHE_ENTRIES", 1024)
+    app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 2.0)
+    app.extensions[EXTENSION] = PageCache(app.config["PAGE_CACHE_ENTRIES"],
+                                          app.config["PAGE_CACHE_CHECK_SECONDS"])
+
+
+def _cacheable() -> bool:
+    return (current_app.config["PAGE_CACHE"] and request.method == "GET"
+            and "_user_id" not in session and "_flashes" not in session)
+
+
+def public_page(view):
+    """Serve the view's 200 responses from the page cache for anonymous visitors."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _cacheable():
+            return view(*args, **kwargs)
+        cache: PageCache = current_app.extensions[EXTENSION]
+        version = cache.current_version()
+        key = (request.full_path, str(get_locale()))
+        hit = cache.get(key)
+        if hit is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            hit = cache.put(key, response.get_data(), version)
+        response = Response(hit[0], content_type="text/html; charset=utf-8")
+        response.set_etag(hit[1])
+        response.headers["Cache-Control"] = "no-cache"
+        response.vary.add("Cookie")
+        return response.make_conditional(request)
+
+    return wrapper
