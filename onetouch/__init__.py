@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from onetouch import config
-from onetouch.extensions import babel, csrf, db, login_manager, migrate, select_locale
+from onetouch.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 MIGRATIONS_DIR = "migrations"
 
@@ -39,18 +40,28 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.login_message_category = "info"
+    # "basic": a phone that changes network (and IP address) keeps its session.
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
 
 def register_blueprints(app: Flask) -> None:
+    from onetouch.accounts import bp as accounts_bp
     from onetouch.catalog import bp as catalog_bp
     from onetouch.catalog import cache
     from onetouch.core import bp as core_bp
+    from onetouch.learning import bp as learning_bp
 
     cache.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(learning_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -60,8 +71,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from onetouch.accounts.cli import users_cli
     from onetouch.content.cli import courses_cli
     from onetouch.geo.cli import geo_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
+    app.cli.add_command(users_cli)

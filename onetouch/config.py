@@ -26,6 +26,10 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "MAIL_BACKEND": "log",
+    "MAIL_SENDER": "OneTouch <no-reply@localhost>",
 }
 
 SQLITE_FILE = "onetouch.sqlite3"

@@ -84,3 +84,18 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def insert_or_ignore(session, model, values: dict, conflict: list[str]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
+
+    The way to create a row at most once when requests race. Savepoints are avoided on
+    purpose: pysqlite opens a transaction only at the first write, so a SAVEPOINT issued
+    before it would open, and its release commit, the whole transaction.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict))

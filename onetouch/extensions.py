@@ -1,7 +1,9 @@
 """Extensions are created here without an app and bound in ``create_app``."""
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,6 +16,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Per-process counters by default; set RATELIMIT_STORAGE_URI (e.g. redis://) to share them
+# between servers.
+limiter = Limiter(key_func=get_remote_address)
 
 LANGUAGE_COOKIE = "lang"
 
@@ -24,7 +29,7 @@ def select_locale() -> str:
     The browser's Accept-Language is ignored on purpose: a national platform speaks
     Vietnamese first, whatever phone it is opened on.
     """
-    choice = request.cookies.get(LANGUAGE_COOKIE, "")
+    choice = request.cookies.get(LANGUAGE_COOKIE, "") if has_request_context() else ""
     if choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]

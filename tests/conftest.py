@@ -27,6 +27,7 @@ def make_config(database_url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         # Tests sync and read back at once: look at the library version on every request.
         "PAGE_CACHE_CHECK_SECONDS": 0,
+        "RATELIMIT_ENABLED": False,
         **extra,
     }
 
@@ -124,3 +125,64 @@ def library(tmp_path) -> Path:
 @pytest.fixture
 def course_dir(library) -> Path:
     return library / "mau-khoa-hoc"
+
+
+PASSWORD = "Trau-Vang!Song-Hong-27"
+
+
+def first_commune(province_code: str) -> str:
+    from sqlalchemy import select
+
+    from onetouch.geo.models import Commune
+
+    return db.session.scalar(select(Commune.code).where(Commune.province_code == province_code)
+                             .order_by(Commune.code))
+
+
+@pytest.fixture
+def make_user(app):
+    """Create users through the registration service; returns the new user's id."""
+    from onetouch.accounts import roles
+    from onetouch.accounts.models import AudienceGroup, Role
+    from onetouch.accounts.services import Registration, register
+
+    numbers = itertools.count(1)
+
+    def make(province: str = "01", audience: str = "citizen", commune: str | None = None,
+             role: str | None = None, role_province: str | None = None, **fields) -> int:
+        number = next(numbers)
+        with app.app_context():
+            data = Registration(
+                full_name=fields.get("full_name", f"Người Học {number}"),
+                phone=fields.get("phone", f"+84912{number:06d}"), email=fields.get("email"),
+                password=fields.get("password", PASSWORD), province_code=province,
+                commune_code=commune or first_commune(province),
+                audience=AudienceGroup(audience), consent=True,
+                position=fields.get("position", "Chủ tịch UBND xã"))
+            user = register(db.session, data)
+            if role:
+                roles.grant(db.session, user, Role(role), role_province)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+def phone_of(app, user_id: int) -> str:
+    from onetouch.accounts.models import User
+
+    with app.app_context():
+        return db.session.get(User, user_id).phone
+
+
+@pytest.fixture
+def login(app):
+    """Log a test client in as a user (by id) through the real log-in form."""
+
+    def do(client, user_id: int, password: str = PASSWORD):
+        response = client.post("/login", data={"identifier": phone_of(app, user_id),
+                                               "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return do

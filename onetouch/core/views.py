@@ -1,13 +1,13 @@
 """Home page, health check and language switch."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 
+from onetouch.accounts import roles
 from onetouch.accounts.models import AUDIENCE_LABELS
 from onetouch.core import bp
 from onetouch.core.health import database_status
+from onetouch.core.urls import safe_next
 from onetouch.extensions import LANGUAGE_COOKIE
 
 ONE_YEAR = 365 * 24 * 3600
@@ -28,7 +28,7 @@ def healthz():
 @bp.get("/lang/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie; works without JavaScript."""
-    target = _safe_next(request.args.get("next"))
+    target = safe_next(request.args.get("next"), url_for("core.home"))
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
@@ -36,19 +36,10 @@ def set_language(code: str):
     return response
 
 
-def _safe_next(target: str | None) -> str:
-    # Only paths on this site: an open redirect helps phishing, the very thing we teach against.
-    if not target:
-        return url_for("core.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("core.home")
-    return target
-
-
 @bp.app_context_processor
 def template_helpers() -> dict:
-    return {"current_locale": lambda: str(get_locale())}
+    return {"current_locale": lambda: str(get_locale()), "format_date": format_date,
+            "is_admin": roles.is_admin}
 
 
 @bp.app_template_filter("decimal")

@@ -36,7 +36,8 @@ class TestPages:
         assert "15 phút" in html
         assert "bài kiểm tra 5 câu" in html
         assert "Đạt từ 70% trở lên ở bài thi cuối khóa (3 câu hỏi mỗi lần thi)" in html
-        assert 'href="/courses/mau-khoa-hoc/gioi-thieu">Bắt đầu học' in html
+        assert 'href="/courses/mau-khoa-hoc/gioi-thieu">Đọc bài đầu tiên' in html
+        assert "Đăng nhập để ghi danh" in html  # a visitor is invited to log in
 
     def test_lesson_page_serves_stored_html_with_navigation(self, client):
         html = client.get("/courses/mau-khoa-hoc/gioi-thieu").get_data(as_text=True)

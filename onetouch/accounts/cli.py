@@ -1,0 +1,66 @@
+"""``flask users``: create administrators and grant roles from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from onetouch.accounts import roles, services
+from onetouch.accounts.models import AudienceGroup, Role
+from onetouch.extensions import db
+from onetouch.geo.models import Commune
+
+ROLE_NAMES = {"province-admin": Role.PROVINCE_ADMIN, "ministry-admin": Role.MINISTRY_ADMIN}
+
+
+@click.group("users", help="Accounts and administrative roles.")
+def users_cli() -> None:
+    """Command group."""
+
+
+@users_cli.command("create-admin")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--phone", help="Vietnamese mobile number.")
+@click.option("--email", help="E-mail address.")
+@click.option("--commune", "commune_code", required=True, help="Commune code, e.g. 00004.")
+@click.password_option(help="Asked for when not given (never put it in shell history).")
+@with_appcontext
+def create_admin(name, phone, email, commune_code, password) -> None:
+    """Create a ministry admin account."""
+    commune = db.session.get(Commune, commune_code)
+    if commune is None:
+        raise click.ClickException(f"no commune with code {commune_code}")
+    data = services.Registration(full_name=name, phone=phone, email=email, password=password,
+                                 province_code=commune.province_code, commune_code=commune.code,
+                                 audience=AudienceGroup.CIVIL_SERVANT, consent=True)
+    try:
+        user = services.register(db.session, data)
+        roles.grant(db.session, user, Role.MINISTRY_ADMIN, None)
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"ministry admin created: user {user.id}")
+
+
+@users_cli.command("grant")
+@click.option("--role", "role_name", type=click.Choice(sorted(ROLE_NAMES)), required=True)
+@click.option("--province", "province_code", help="Province code for a province admin, e.g. 01.")
+@click.argument("login")
+@with_appcontext
+def grant_command(role_name: str, province_code: str | None, login: str) -> None:
+    """Grant a role to the user whose phone or e-mail is LOGIN."""
+    user = services.find_by_login(db.session, login)
+    if user is None:
+        raise click.ClickException(f"no user with phone or e-mail {login}")
+    role = ROLE_NAMES[role_name]
+    if role is Role.PROVINCE_ADMIN and not province_code:
+        raise click.ClickException("a province admin needs --province")
+    try:
+        roles.grant(db.session, user, role, province_code)
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message} ({province_code})") from None
+    db.session.commit()
+    scope = f" of province {province_code}" if role is Role.PROVINCE_ADMIN else ""
+    click.echo(f"user {user.id} is now {role_name}{scope}")

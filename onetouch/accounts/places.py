@@ -1,0 +1,35 @@
+"""Glue between account forms and services: place choices, form data, error placement."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from onetouch.accounts.models import AudienceGroup
+from onetouch.accounts.services import AccountError, Registration
+from onetouch.core.forms import options
+from onetouch.extensions import db
+from onetouch.geo.services import communes_of, provinces
+
+
+def fill_places(form, province_code: str | None) -> None:
+    """Province choices, and the communes of the chosen province (none until one is chosen)."""
+    form.province_code.choices = options([("", _("— Chọn tỉnh, thành phố —"))] + [
+        (p.code, p.name) for p in provinces(db.session)])
+    communes = communes_of(db.session, province_code) if province_code else []
+    form.commune_code.choices = options([("", _("— Chọn xã, phường —"))] + [
+        (c.code, c.name) for c in communes])
+
+
+def registration_data(form) -> Registration:
+    return Registration(
+        full_name=form.full_name.data, phone=form.phone.data, email=form.email.data,
+        password=form.password.data, province_code=form.province_code.data,
+        commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
+        position=form.position.data, consent=bool(form.consent.data))
+
+
+def show_error(form, error: AccountError) -> None:
+    field = getattr(form, error.field, None)
+    if field is None:
+        field = form.password if hasattr(form, "password") else next(iter(form))
+    field.errors = [*field.errors, error.message]

@@ -1,0 +1,87 @@
+"""Who may do what: learner (everyone), province admin (one province), ministry admin."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onetouch.accounts.models import Role, RoleGrant, User
+from onetouch.accounts.services import AccountError
+from onetouch.geo.models import Province
+
+
+def is_ministry_admin(user: User) -> bool:
+    return user.is_authenticated and any(g.role is Role.MINISTRY_ADMIN for g in user.roles)
+
+
+def admin_provinces(user: User) -> set[str]:
+    """Province codes the user administers (empty for a ministry admin: see is_ministry_admin)."""
+    if not user.is_authenticated:
+        return set()
+    return {g.province_code for g in user.roles if g.role is Role.PROVINCE_ADMIN}
+
+
+def is_admin(user: User) -> bool:
+    return is_ministry_admin(user) or bool(admin_provinces(user))
+
+
+def can_manage_province(user: User, province_code: str | None) -> bool:
+    """May the user see and manage data of this province (None: the whole nation)?"""
+    if is_ministry_admin(user):
+        return True
+    return province_code is not None and province_code in admin_provinces(user)
+
+
+def grant(session: Session, user: User, role: Role, province_code: str | None,
+          granted_by: User | None = None) -> RoleGrant:
+    """Give a role; granting what the user already has changes nothing."""
+    if role is Role.PROVINCE_ADMIN:
+        if session.get(Province, province_code or "") is None:
+            raise AccountError("province_code", _l("Hãy chọn tỉnh, thành phố cho quản trị tỉnh."))
+    else:
+        province_code = None
+    existing = session.scalar(select(RoleGrant).where(
+        RoleGrant.user_id == user.id, RoleGrant.role == role,
+        RoleGrant.province_code.is_(None) if province_code is None
+        else RoleGrant.province_code == province_code))
+    if existing:
+        return existing
+    role_grant = RoleGrant(user=user, role=role, province_code=province_code,
+                           granted_by_id=granted_by.id if granted_by else None)
+    session.add(role_grant)
+    session.flush()
+    return role_grant
+
+
+def revoke(session: Session, role_grant: RoleGrant) -> None:
+    session.delete(role_grant)
+    session.flush()
+
+
+def admin_required(view):
+    """Logged in, and an admin of a province or of the ministry; otherwise 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not is_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def ministry_admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not is_ministry_admin(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

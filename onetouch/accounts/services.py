@@ -1,0 +1,195 @@
+"""Account rules: registration, log-in, passwords, profile. No ``request`` in here.
+
+Functions change the session and flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from onetouch.accounts import passwords
+from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts.phone import normalise_phone
+from onetouch.db import utcnow
+from onetouch.geo.models import Commune
+
+RESET_SALT = "onetouch-password-reset"
+RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+
+
+class AccountError(Exception):
+    """A rule was broken; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = str(message)
+
+
+@dataclass
+class Registration:
+    full_name: str
+    password: str
+    province_code: str
+    commune_code: str
+    audience: AudienceGroup
+    consent: bool
+    phone: str | None = None
+    email: str | None = None
+    position: str | None = None
+
+
+def normalise_email(raw: str | None) -> str | None:
+    value = (raw or "").strip().lower()
+    return value or None
+
+
+def register(session: Session, data: Registration, assisted_by: User | None = None) -> User:
+    """Create an account; every rule is checked here, whatever form the data came from.
+
+    :param assisted_by: the community digital technology team member signing the user up.
+    :raises AccountError: on the first broken rule, with the field it concerns.
+    """
+    phone, email = _contact(data.phone, data.email)
+    _check_commune(session, data.province_code, data.commune_code)
+    _check_unique(session, phone, email)
+    problem = passwords.password_problem(data.password, phone, email, data.full_name)
+    if problem:
+        raise AccountError("password", problem)
+    if not data.consent:
+        raise AccountError("consent", _l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."))
+    if data.audience is AudienceGroup.COMMUNE_OFFICIAL and not (data.position or "").strip():
+        raise AccountError("position", _l("Cán bộ cấp xã vui lòng cho biết chức vụ."))
+    user = User(full_name=" ".join(data.full_name.split()), phone=phone, email=email,
+                password_hash=passwords.hash_password(data.password),
+                province_code=data.province_code, commune_code=data.commune_code,
+                audience=data.audience, position=(data.position or "").strip() or None,
+                consent_at=utcnow(), assisted_by=assisted_by)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Someone registered the same phone or e-mail a moment ago; the caller rolls back.
+        raise AccountError("phone" if phone else "email",
+                           _l("Số điện thoại hoặc email này đã được đăng ký.")) from None
+    return user
+
+
+def _contact(raw_phone: str | None, raw_email: str | None) -> tuple[str | None, str | None]:
+    phone = None
+    if raw_phone and raw_phone.strip():
+        phone = normalise_phone(raw_phone)
+        if phone is None:
+            raise AccountError("phone", _l("Số điện thoại di động không hợp lệ."))
+    email = normalise_email(raw_email)
+    if not phone and not email:
+        raise AccountError("phone", _l("Hãy nhập số điện thoại di động hoặc email."))
+    return phone, email
+
+
+def _check_commune(session: Session, province_code: str, commune_code: str) -> None:
+    commune = session.get(Commune, commune_code or "")
+    if commune is None:
+        raise AccountError("commune_code", _l("Hãy chọn xã, phường nơi bạn sống hoặc làm việc."))
+    if commune.province_code != province_code:
+        raise AccountError("commune_code", _l("Xã, phường đã chọn không thuộc tỉnh, thành phố "
+                                              "đã chọn."))
+
+
+def _check_unique(session: Session, phone: str | None, email: str | None,
+                  except_user: User | None = None) -> None:
+    for field, column, value, message in (
+        ("phone", User.phone, phone, _l("Số điện thoại này đã được đăng ký.")),
+        ("email", User.email, email, _l("Email này đã được đăng ký.")),
+    ):
+        if value is None:
+            continue
+        owner = session.scalar(select(User.id).where(column == value))
+        if owner is not None and (except_user is None or owner != except_user.id):
+            raise AccountError(field, message)
+
+
+def find_by_login(session: Session, identifier: str) -> User | None:
+    """The user whose phone (in any usual format) or e-mail is ``identifier``."""
+    identifier = (identifier or "").strip()
+    if "@" in identifier:
+        return session.scalar(select(User).where(User.email == normalise_email(identifier)))
+    phone = normalise_phone(identifier)
+    return session.scalar(select(User).where(User.phone == phone)) if phone else None
+
+
+def authenticate(session: Session, identifier: str, password: str) -> User | None:
+    user = find_by_login(session, identifier)
+    if user is None:
+        passwords.verify_password(passwords.dummy_hash(), password)  # same time either way
+        return None
+    if not user.is_active or not passwords.verify_password(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session of the user (their version moves on)."""
+    problem = passwords.password_problem(new_password, user.phone, user.email, user.full_name)
+    if problem:
+        raise AccountError("new_password", problem)
+    user.password_hash = passwords.hash_password(new_password)
+    user.session_version += 1
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        raise AccountError("current_password", _l("Mật khẩu hiện tại không đúng."))
+    set_password(user, new_password)
+
+
+def update_profile(session: Session, user: User, *, full_name: str, phone: str | None,
+                   email: str | None, province_code: str, commune_code: str,
+                   audience: AudienceGroup, position: str | None) -> None:
+    new_phone, new_email = _contact(phone, email)
+    _check_commune(session, province_code, commune_code)
+    _check_unique(session, new_phone, new_email, except_user=user)
+    if audience is AudienceGroup.COMMUNE_OFFICIAL and not (position or "").strip():
+        raise AccountError("position", _l("Cán bộ cấp xã vui lòng cho biết chức vụ."))
+    user.full_name = " ".join(full_name.split())
+    user.phone, user.email = new_phone, new_email
+    user.province_code, user.commune_code = province_code, commune_code
+    user.audience, user.position = audience, (position or "").strip() or None
+    session.flush()
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every earlier link stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    return _reset_serializer(secret_key).dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset_token(session: Session, token: str, secret_key: str,
+                         max_age: int = RESET_MAX_AGE) -> User | None:
+    """The user a reset link belongs to, if it is genuine, unused and not expired."""
+    try:
+        data = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or data.get("f") != _fingerprint(user):
+        return None
+    return user

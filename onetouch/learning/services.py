@@ -1,0 +1,176 @@
+"""Enrolment and progress rules. Functions flush; the view commits once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from onetouch.accounts.models import User
+from onetouch.content.models import Course, Module, Quiz, QuizKind
+from onetouch.db import insert_or_ignore, utcnow
+from onetouch.learning.models import Enrolment, ModuleProgress
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class LearningError(Exception):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def today() -> date:
+    """Today in Việt Nam: deadlines are dates there, whatever the server's zone."""
+    return datetime.now(TIMEZONE).date()
+
+
+def enrolment_of(session: Session, user: User, course: Course) -> Enrolment | None:
+    return session.scalar(select_enrolment(user.id, course.id))
+
+
+def enrol(session: Session, user: User, course: Course) -> Enrolment:
+    """Enrol the user; enrolling again (or at the same moment twice) is still one enrolment.
+
+    :raises LearningError: when the course belongs to another province.
+    """
+    if course.province_code and course.province_code != user.province_code:
+        raise LearningError(_l("Khóa học này dành riêng cho người học của một tỉnh khác."))
+    enrolment = enrolment_of(session, user, course)
+    if enrolment is None:
+        # A concurrent request may insert it between our read and our insert.
+        insert_or_ignore(session, Enrolment, {"user_id": user.id, "course_id": course.id,
+                                              "enrolled_at": utcnow()},
+                         conflict=["user_id", "course_id"])
+        enrolment = enrolment_of(session, user, course)
+    if enrolment.left_at is not None:
+        enrolment.left_at = None
+    session.flush()
+    return enrolment
+
+
+def leave(session: Session, enrolment: Enrolment) -> None:
+    """Leave a course; progress is kept in case the learner comes back."""
+    enrolment.left_at = utcnow()
+    session.flush()
+
+
+def active(enrolment: Enrolment | None) -> bool:
+    return enrolment is not None and enrolment.left_at is None
+
+
+def module_quiz(session: Session, module: Module) -> Quiz | None:
+    return session.scalar(select(Quiz).where(Quiz.module_id == module.id,
+                                             Quiz.archived_at.is_(None)))
+
+
+def progress_of(session: Session, enrolment: Enrolment, module: Module) -> ModuleProgress | None:
+    return session.scalar(select(ModuleProgress).where(
+        ModuleProgress.enrolment_id == enrolment.id, ModuleProgress.module_id == module.id))
+
+
+def open_module(session: Session, enrolment: Enrolment, module: Module) -> ModuleProgress:
+    """Record that the learner opened a lesson, and remember it as where they left off."""
+    progress = progress_of(session, enrolment, module)
+    if progress is None:
+        insert_or_ignore(session, ModuleProgress, {"enrolment_id": enrolment.id,
+                                                   "module_id": module.id,
+                                                   "opened_at": utcnow()},
+                         conflict=["enrolment_id", "module_id"])
+        progress = progress_of(session, enrolment, module)
+    enrolment.last_module_id = module.id
+    session.flush()
+    return progress
+
+
+def mark_read(session: Session, enrolment: Enrolment, module: Module) -> None:
+    """Complete a module that has no quiz; one with a quiz is completed by passing it."""
+    if module_quiz(session, module) is not None:
+        raise LearningError(_l("Bài học này hoàn thành khi bạn đạt bài kiểm tra."))
+    if progress_of(session, enrolment, module) is None:
+        raise LearningError(_l("Hãy mở và đọc bài học trước."))
+    complete_module(session, enrolment, module)
+
+
+def complete_module(session: Session, enrolment: Enrolment, module: Module) -> None:
+    progress = open_module(session, enrolment, module)
+    if progress.completed_at is None:
+        progress.completed_at = utcnow()
+    session.flush()
+    maybe_complete_course(session, enrolment)
+
+
+def modules_done(session: Session, enrolment: Enrolment) -> bool:
+    required = set(session.scalars(select(Module.id).where(
+        Module.course_id == enrolment.course_id, Module.required, Module.archived_at.is_(None))))
+    done = set(session.scalars(select(ModuleProgress.module_id).where(
+        ModuleProgress.enrolment_id == enrolment.id, ModuleProgress.completed_at.is_not(None))))
+    return required <= done
+
+
+def has_final_exam(session: Session, course_id: int) -> bool:
+    return session.scalar(select(func.count()).select_from(Quiz).where(
+        Quiz.course_id == course_id, Quiz.kind == QuizKind.FINAL,
+        Quiz.archived_at.is_(None))) > 0
+
+
+def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
+    """Complete a course without a final exam once its required modules are done.
+
+    A course with a final exam is completed when the exam is passed (quizzes).
+    """
+    if enrolment.completed_at is not None or has_final_exam(session, enrolment.course_id):
+        return False
+    if not modules_done(session, enrolment):
+        return False
+    enrolment.completed_at = utcnow()
+    session.flush()
+    return True
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress_by_enrolment(session: Session, enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """Completed and required module counts for many enrolments in two queries."""
+    course_ids = {e.course_id for e in enrolments}
+    totals = dict(session.execute(
+        select(Module.course_id, func.count()).where(
+            Module.course_id.in_(course_ids), Module.required, Module.archived_at.is_(None))
+        .group_by(Module.course_id)).all())
+    done = dict(session.execute(
+        select(ModuleProgress.enrolment_id, func.count())
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(ModuleProgress.enrolment_id.in_([e.id for e in enrolments]),
+               ModuleProgress.completed_at.is_not(None), Module.required,
+               Module.archived_at.is_(None))
+        .group_by(ModuleProgress.enrolment_id)).all())
+    return {e.id: Progress(done.get(e.id, 0), totals.get(e.course_id, 0)) for e in enrolments}
+
+
+def completed_module_ids(session: Session, enrolment: Enrolment) -> set[int]:
+    return set(session.scalars(select(ModuleProgress.module_id).where(
+        ModuleProgress.enrolment_id == enrolment.id, ModuleProgress.completed_at.is_not(None))))
+
+
+def enrolments_of(session: Session, user: User) -> list[Enrolment]:
+    return list(session.scalars(
+        select(Enrolment).join(Enrolment.course)
+        .where(Enrolment.user_id == user.id, Enrolment.left_at.is_(None),
+               Course.archived_at.is_(None))
+        .order_by(Enrolment.enrolled_at.desc())))
+
+
+def select_enrolment(user_id: int, course_id: int):
+    return select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)

@@ -1,0 +1,78 @@
+"""50 enrol requests at the same moment, through real gunicorn workers: one enrolment."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from onetouch.accounts.models import AudienceGroup
+from onetouch.accounts.services import Registration, register
+from onetouch.content.library import load_library
+from onetouch.content.sync import sync_library
+from onetouch.extensions import db
+from onetouch.geo.services import load_units
+from onetouch.learning.models import Enrolment
+from tests.conftest import PASSWORD, SAMPLE, first_commune
+from tests.live import Browser, clean_env, gunicorn
+
+REQUESTS = 50
+
+
+def prepare(app, migrate: bool) -> None:
+    with app.app_context():
+        if migrate:
+            upgrade()
+            load_units(db.session)
+        sync_library(db.session, load_library(SAMPLE))
+        register(db.session, Registration(
+            full_name="Lê Thị Hoa", phone="0912000001", password=PASSWORD, province_code="01",
+            commune_code=first_commune("01"), audience=AudienceGroup.CITIZEN, consent=True))
+        db.session.commit()
+
+
+def enrol_at_once(base: str) -> list[int]:
+    browser = Browser(base)
+    browser.login("0912000001", PASSWORD)
+    token = browser.csrf("/courses/mau-khoa-hoc")
+    start = threading.Barrier(REQUESTS)
+
+    def enrol(_):
+        start.wait()
+        return browser.request("/courses/mau-khoa-hoc/enrol", {"csrf_token": token})[0]
+
+    with ThreadPoolExecutor(REQUESTS) as pool:
+        return list(pool.map(enrol, range(REQUESTS)))
+
+
+def count_enrolments(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Enrolment))
+
+
+def test_fifty_concurrent_enrolments_on_sqlite(app_for, template_db, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(template_db, instance / "onetouch.sqlite3")
+    app = app_for(f"sqlite:///{instance / 'onetouch.sqlite3'}")
+    prepare(app, migrate=False)
+    env = clean_env(ONETOUCH_INSTANCE_PATH=str(instance))
+    with gunicorn(env, workers=4) as base:
+        statuses = enrol_at_once(base)
+    assert statuses == [302] * REQUESTS
+    assert count_enrolments(app) == 1
+
+
+@pytest.mark.postgres
+def test_fifty_concurrent_enrolments_on_postgresql(app_for, postgres_url, tmp_path):
+    app = app_for(postgres_url)
+    prepare(app, migrate=True)
+    env = clean_env(ONETOUCH_INSTANCE_PATH=str(tmp_path / "instance"), DATABASE_URL=postgres_url)
+    with gunicorn(env, workers=4) as base:
+        statuses = enrol_at_once(base)
+    assert statuses == [302] * REQUESTS
+    assert count_enrolments(app) == 1

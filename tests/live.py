@@ -1,0 +1,84 @@
+"""A real gunicorn server for tests that need separate processes, and a browser-like client."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.postgres import _free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ONETOUCH_")}
+    env.pop("DATABASE_URL", None)
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict, workers: int = 2):
+    """Serve wsgi:app with gunicorn.conf.py on a free loopback port; yields the base URL."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
+         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+         "wsgi:app"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """Cookies and CSRF tokens, like a browser with JavaScript off; redirects not followed."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
+                                                  _NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def csrf(self, path: str) -> str:
+        _, html = self.request(path)
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    def login(self, identifier: str, password: str) -> None:
+        token = self.csrf("/login")
+        status, _ = self.request("/login", {"identifier": identifier, "password": password,
+                                            "csrf_token": token})
+        assert status == 302, status
