@@ -56,12 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.catalog import cache
     from onetouch.core import bp as core_bp
     from onetouch.learning import bp as learning_bp
+    from onetouch.quizzes import bp as quizzes_bp
 
     cache.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

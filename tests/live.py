@@ -73,6 +73,16 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    def request_raw(self, path: str, body: bytes) -> int:
+        """POST an already encoded form (repeated fields and all); the status only."""
+        request = urllib.request.Request(self.base + path, data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
     def csrf(self, path: str) -> str:
         _, html = self.request(path)
         return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -100,6 +100,13 @@ class QuizKind(enum.StrEnum):
     FINAL = "final"
 
 
+class OnTimeout(enum.StrEnum):
+    """What a submission after the time limit (and its grace) gets."""
+
+    GRADE_SAVED = "grade_saved"  # the answers saved before the limit are graded
+    EXPIRE = "expire"  # the attempt is marked expired, with no score
+
+
 class QuestionKind(enum.StrEnum):
     SINGLE = "single"
     MULTIPLE = "multiple"
@@ -125,6 +132,9 @@ class Quiz(db.Model):
     attempt_limit: Mapped[int | None]
     cooldown_seconds: Mapped[int] = mapped_column(default=0)
     time_limit_seconds: Mapped[int | None]
+    on_timeout: Mapped[OnTimeout] = mapped_column(
+        str_enum(OnTimeout, "on_timeout"), default=OnTimeout.GRADE_SAVED,
+        server_default=OnTimeout.GRADE_SAVED.value)
     content_hash: Mapped[str] = mapped_column(String(64))
     archived_at: Mapped[datetime | None]
 

@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onetouch.content.models import QuestionKind, QuizKind
+from onetouch.content.models import OnTimeout, QuestionKind, QuizKind
 from onetouch.content.problems import Fields, Report
 from onetouch.content.render import render_inline
 from onetouch.content.yamlfile import Mapping, Sequence, YamlError, read
 
 QUIZ_FIELDS = {"title", "pass_percent", "draw", "shuffle", "attempt_limit", "cooldown_minutes",
-               "time_limit_minutes", "partial_credit", "questions"}
+               "time_limit_minutes", "on_timeout", "partial_credit", "questions"}
 QUESTION_FIELDS = {"id", "type", "prompt", "options", "answer", "tolerance", "explanation"}
 KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OPTION_KEY = re.compile(r"^[a-z0-9]{1,8}$")
@@ -41,6 +41,7 @@ class QuizSource:
     cooldown_seconds: int
     time_limit_seconds: int | None
     partial_credit: bool
+    on_timeout: OnTimeout = OnTimeout.GRADE_SAVED
     questions: list[QuestionSource] = field(default_factory=list)
 
 
@@ -66,12 +67,22 @@ def read_quiz(path: Path, kind: QuizKind, default_title: str, default_pass: int 
         cooldown_seconds=60 * (fields.integer("cooldown_minutes", 0) or 0),
         time_limit_seconds=_minutes(fields.integer("time_limit_minutes", None, low=1)),
         partial_credit=fields.boolean("partial_credit", False),
+        on_timeout=_on_timeout(fields),
     )
     quiz.questions = _questions(path, fields, report)
     if quiz.draw is not None and quiz.draw > len(quiz.questions):
         fields.problem("draw", f"draw {quiz.draw} is larger than the bank of "
                                f"{len(quiz.questions)} questions")
     return quiz
+
+
+def _on_timeout(fields: Fields) -> OnTimeout:
+    value = fields.text("on_timeout", OnTimeout.GRADE_SAVED.value)
+    try:
+        return OnTimeout(value)
+    except ValueError:
+        fields.problem("on_timeout", "'on_timeout' must be grade_saved or expire")
+        return OnTimeout.GRADE_SAVED
 
 
 def _minutes(value: int | None) -> int | None:

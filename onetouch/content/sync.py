@@ -165,7 +165,7 @@ def _sync_quiz(sync: _Sync, course: Course, module: Module | None, quiz: Quiz | 
         "shuffle": source.shuffle, "pass_percent": source.pass_percent,
         "partial_credit": source.partial_credit, "attempt_limit": source.attempt_limit,
         "cooldown_seconds": source.cooldown_seconds,
-        "time_limit_seconds": source.time_limit_seconds,
+        "time_limit_seconds": source.time_limit_seconds, "on_timeout": source.on_timeout,
     }
     # The quiz's hash covers its bank too, so an edited question shows on the quiz.
     bank_hash = digest({**settings, "bank": [digest(q) for q in questions]})

@@ -1,7 +1,7 @@
 """Home page, health check and language switch."""
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from onetouch.accounts import roles
 from onetouch.accounts.models import AUDIENCE_LABELS
@@ -39,6 +39,7 @@ def set_language(code: str):
 @bp.app_context_processor
 def template_helpers() -> dict:
     return {"current_locale": lambda: str(get_locale()), "format_date": format_date,
+            "format_datetime": format_datetime,
             "is_admin": roles.is_admin}
 
 

@@ -25,6 +25,8 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
     left_at: Mapped[datetime | None]
+    # Set by the quizzes when the final exam is first passed; completion needs it.
+    final_passed_at: Mapped[datetime | None]
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
 
     user: Mapped[User] = relationship()

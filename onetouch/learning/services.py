@@ -14,6 +14,7 @@ from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment, ModuleProgress
+from onetouch.learning.signals import course_completed
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -119,17 +120,26 @@ def has_final_exam(session: Session, course_id: int) -> bool:
 
 
 def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
-    """Complete a course without a final exam once its required modules are done.
-
-    A course with a final exam is completed when the exam is passed (quizzes).
-    """
-    if enrolment.completed_at is not None or has_final_exam(session, enrolment.course_id):
+    """Complete the course once its required modules are done and, if it has a final exam,
+    the exam was passed, whichever came last. Announces it with ``course_completed``."""
+    if enrolment.completed_at is not None:
+        return False
+    if enrolment.final_passed_at is None and has_final_exam(session, enrolment.course_id):
         return False
     if not modules_done(session, enrolment):
         return False
     enrolment.completed_at = utcnow()
     session.flush()
+    course_completed.send(enrolment, session=session)
     return True
+
+
+def final_exam_passed(session: Session, enrolment: Enrolment) -> bool:
+    """Record the first pass of the final exam; True when it completed the course."""
+    if enrolment.final_passed_at is None:
+        enrolment.final_passed_at = utcnow()
+        session.flush()
+    return maybe_complete_course(session, enrolment)
 
 
 @dataclass

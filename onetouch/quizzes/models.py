@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onetouch.content.models import Quiz
@@ -21,7 +21,12 @@ class AttemptStatus(enum.StrEnum):
 
 class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempts"
-    __table_args__ = (Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),)
+    __table_args__ = (
+        Index("ix_quiz_attempts_user_quiz", "user_id", "quiz_id"),
+        # At most one open attempt per learner and quiz, even if "start" is clicked twice.
+        Index("uq_quiz_attempts_one_open", "user_id", "quiz_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
@@ -34,7 +39,11 @@ class QuizAttempt(db.Model):
     paper: Mapped[list]
     # Hash of the questions as drawn, so a later edit of the bank never changes this result.
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The learner's answers by paper position ("1", "2", ...), and when they were saved.
     answers: Mapped[dict | None]
+    answers_saved_at: Mapped[datetime | None]
+    # Per question, after grading: the answer, the credit earned.
+    results: Mapped[list | None]
     score_percent: Mapped[float | None]
     passed: Mapped[bool | None]
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

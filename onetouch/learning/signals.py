@@ -1,0 +1,8 @@
+"""Signals other features listen to (certificates, statistics), in the same transaction."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent once, when an enrolment becomes complete: sender=the Enrolment, session=...
+course_completed = _signals.signal("course-completed")

@@ -1,0 +1,186 @@
+"""Attempts: start (or resume), save answers, submit, grade once, complete.
+
+Functions change the session; the view commits once. Grading marks the attempt with one
+conditional UPDATE (``WHERE status = 'open'``), so a double click or twenty racing
+requests grade it exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from onetouch.accounts.models import User
+from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
+from onetouch.content.sync import digest
+from onetouch.learning import services as learning
+from onetouch.learning.models import Enrolment
+from onetouch.quizzes import grading, papers
+from onetouch.quizzes.models import AttemptStatus, QuizAttempt
+
+GRACE = timedelta(seconds=30)  # network and a slow phone: a submission this late still counts
+
+
+class QuizError(Exception):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+@dataclass
+class Standing:
+    """Where a learner stands with a quiz: attempts used, best score, may they start now."""
+
+    used: int
+    best: float | None
+    passed: bool
+    open_attempt: QuizAttempt | None
+    wait_until: datetime | None
+    limit_reached: bool
+
+
+def finished(session: Session, user: User, quiz: Quiz) -> list[QuizAttempt]:
+    return list(session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id,
+                                  QuizAttempt.status != AttemptStatus.OPEN)
+        .order_by(QuizAttempt.started_at.desc())))
+
+
+def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt | None:
+    return session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.quiz_id == quiz.id,
+        QuizAttempt.status == AttemptStatus.OPEN))
+
+
+def standing(session: Session, user: User, quiz: Quiz, now: datetime) -> Standing:
+    done = finished(session, user, quiz)
+    scores = [a.score_percent for a in done if a.score_percent is not None]
+    last = max((a.submitted_at for a in done if a.submitted_at), default=None)
+    wait = last + timedelta(seconds=quiz.cooldown_seconds) if last and quiz.cooldown_seconds \
+        else None
+    return Standing(
+        used=len(done), best=max(scores) if scores else None,
+        passed=any(a.passed for a in done), open_attempt=open_attempt(session, user, quiz),
+        wait_until=wait if wait and wait > now else None,
+        limit_reached=quiz.attempt_limit is not None and len(done) >= quiz.attempt_limit)
+
+
+def start(session: Session, user: User, quiz: Quiz, now: datetime) -> QuizAttempt:
+    """Resume the open attempt, or draw a new paper if the rules allow one."""
+    enrolment = learning.enrolment_of(session, user, session.get(Course, quiz.course_id))
+    if not learning.active(enrolment):
+        raise QuizError(_l("Hãy ghi danh khóa học trước khi làm bài."))
+    current = open_attempt(session, user, quiz)
+    if current is not None and not finalise_if_late(session, current, now):
+        return current
+    state = standing(session, user, quiz, now)
+    if state.limit_reached:
+        raise QuizError(_l("Bạn đã dùng hết %(count)d lượt làm bài.", count=quiz.attempt_limit))
+    if state.wait_until:
+        minutes = max(1, round((state.wait_until - now).total_seconds() / 60))
+        raise QuizError(_l("Hãy ôn lại bài và thử lại sau %(minutes)d phút.", minutes=minutes))
+    bank = list(session.scalars(select(Question).where(Question.quiz_id == quiz.id,
+                                                       Question.archived_at.is_(None))))
+    if not bank:
+        raise QuizError(_l("Bài kiểm tra này chưa có câu hỏi."))
+    paper = papers.draw(quiz, bank)
+    attempt = QuizAttempt(
+        quiz_id=quiz.id, user_id=user.id, enrolment_id=enrolment.id, paper=paper,
+        content_hash=digest({"paper": paper}), started_at=now,
+        deadline_at=now + timedelta(seconds=quiz.time_limit_seconds)
+        if quiz.time_limit_seconds else None)
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def is_late(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def save(session: Session, attempt: QuizAttempt, answers: dict, now: datetime) -> None:
+    if attempt.status is not AttemptStatus.OPEN:
+        raise QuizError(_l("Bài làm này đã nộp."))
+    if is_late(attempt, now):
+        raise QuizError(_l("Đã hết giờ làm bài; các câu trả lời không được lưu thêm."))
+    attempt.answers = answers
+    attempt.answers_saved_at = now
+    session.flush()
+
+
+def finalise_if_late(session: Session, attempt: QuizAttempt, now: datetime) -> bool:
+    """Close an open attempt whose time ran out; True if it is (now) closed."""
+    if attempt.status is AttemptStatus.OPEN and is_late(attempt, now):
+        submit(session, attempt, None, now)
+        return True
+    return attempt.status is not AttemptStatus.OPEN
+
+
+def submit(session: Session, attempt: QuizAttempt, answers: dict | None,
+           now: datetime) -> bool:
+    """Grade the attempt once. True if this call graded it, False if it already was.
+
+    :param answers: the submitted answers; ignored when the submission is late, in which
+        case the quiz's ``on_timeout`` rule decides.
+    """
+    quiz = session.get(Quiz, attempt.quiz_id)
+    values = _outcome(quiz, attempt, answers, now)
+    result = session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN)
+        .values(**values, submitted_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.refresh(attempt)
+        return False
+    session.refresh(attempt)
+    if attempt.passed:
+        _complete(session, quiz, attempt)
+    return True
+
+
+def _outcome(quiz: Quiz, attempt: QuizAttempt, answers: dict | None, now: datetime) -> dict:
+    if is_late(attempt, now):
+        if quiz.on_timeout is OnTimeout.EXPIRE:
+            return {"status": AttemptStatus.EXPIRED, "score_percent": 0.0, "passed": False,
+                    "results": _results(quiz, attempt.paper, {})}
+        answers = attempt.answers or {}
+    answers = answers or {}
+    results = _results(quiz, attempt.paper, answers)
+    score = grading.score_percent([r["credit"] for r in results])
+    return {"status": AttemptStatus.GRADED, "answers": answers, "results": results,
+            "score_percent": score, "passed": score >= quiz.pass_percent}
+
+
+def _results(quiz: Quiz, paper: list[dict], answers: dict) -> list[dict]:
+    return [{"answer": answers.get(str(i)),
+             "credit": grading.credit(question, answers.get(str(i)), quiz.partial_credit)}
+            for i, question in enumerate(paper, start=1)]
+
+
+def _complete(session: Session, quiz: Quiz, attempt: QuizAttempt) -> None:
+    enrolment = session.get(Enrolment, attempt.enrolment_id)
+    if quiz.kind is QuizKind.FINAL:
+        learning.final_exam_passed(session, enrolment)
+    else:
+        learning.complete_module(session, enrolment, session.get(Module, quiz.module_id))
+
+
+def live_quiz(session: Session, quiz_id: int) -> Quiz | None:
+    return session.scalar(select(Quiz).join(Course, Course.id == Quiz.course_id).where(
+        Quiz.id == quiz_id, Quiz.archived_at.is_(None), Course.archived_at.is_(None)))
+
+
+def final_exam(session: Session, course: Course) -> Quiz | None:
+    return session.scalar(select(Quiz).where(Quiz.course_id == course.id,
+                                             Quiz.kind == QuizKind.FINAL,
+                                             Quiz.archived_at.is_(None)))
+
+
+def bank_size(session: Session, quiz: Quiz) -> int:
+    return session.scalar(select(func.count()).select_from(Question).where(
+        Question.quiz_id == quiz.id, Question.archived_at.is_(None)))

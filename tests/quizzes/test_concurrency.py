@@ -1,0 +1,81 @@
+"""20 submissions of one attempt at the same moment, through real gunicorn workers."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from onetouch.content.models import Module, Quiz
+from onetouch.extensions import db
+from onetouch.learning.models import ModuleProgress
+from onetouch.quizzes.models import AttemptStatus, QuizAttempt
+from tests.conftest import PASSWORD
+from tests.learning.test_concurrency import prepare
+from tests.live import Browser, clean_env, gunicorn
+from tests.quizzes.conftest import answer_form
+
+REQUESTS = 20
+
+
+def submit_at_once(app, base: str) -> tuple[list[int], int]:
+    browser = Browser(base)
+    browser.login("0912000001", PASSWORD)
+    token = browser.csrf("/courses/mau-khoa-hoc")
+    assert browser.request("/courses/mau-khoa-hoc/enrol", {"csrf_token": token})[0] == 302
+    with app.app_context():
+        quiz_id = db.session.scalar(select(Quiz.id).join(Module, Module.id == Quiz.module_id)
+                                    .where(Module.slug == "gioi-thieu"))
+    status, _ = browser.request(f"/quizzes/{quiz_id}/start", {"csrf_token": token})
+    assert status == 302
+    with app.app_context():
+        attempt = db.session.scalar(select(QuizAttempt))
+        attempt_id, paper = attempt.id, attempt.paper
+    body = urlencode({**answer_form(paper), "csrf_token": token}, doseq=True)
+    start = threading.Barrier(REQUESTS)
+
+    def submit(_):
+        start.wait()
+        return browser.request_raw(f"/attempts/{attempt_id}", body.encode())
+
+    with ThreadPoolExecutor(REQUESTS) as pool:
+        return list(pool.map(submit, range(REQUESTS))), attempt_id
+
+
+def check(app, statuses: list[int], attempt_id: int) -> None:
+    assert statuses == [302] * REQUESTS
+    with app.app_context():
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        assert attempt.status is AttemptStatus.GRADED
+        assert attempt.score_percent == 100.0
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
+        completed = db.session.scalars(select(ModuleProgress)).all()
+        assert len(completed) == 1
+        assert completed[0].completed_at is not None
+
+
+def test_twenty_concurrent_submissions_on_sqlite(app_for, template_db, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    shutil.copyfile(template_db, instance / "onetouch.sqlite3")
+    app = app_for(f"sqlite:///{instance / 'onetouch.sqlite3'}")
+    prepare(app, migrate=False)
+    with gunicorn(clean_env(ONETOUCH_INSTANCE_PATH=str(instance)), workers=4) as base:
+        statuses, attempt_id = submit_at_once(app, base)
+    check(app, statuses, attempt_id)
+
+
+@pytest.mark.postgres
+def test_twenty_concurrent_submissions_on_postgresql(app_for, postgres_url, tmp_path):
+    app = app_for(postgres_url)
+    prepare(app, migrate=True)
+    env = clean_env(ONETOUCH_INSTANCE_PATH=str(tmp_path / "instance"), DATABASE_URL=postgres_url)
+    with gunicorn(env, workers=4) as base:
+        statuses, attempt_id = submit_at_once(app, base)
+    check(app, statuses, attempt_id)
+
+
