@@ -54,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.accounts import bp as accounts_bp
     from onetouch.catalog import bp as catalog_bp
     from onetouch.catalog import cache
+    from onetouch.certificates import bp as certificates_bp
     from onetouch.core import bp as core_bp
     from onetouch.learning import bp as learning_bp
     from onetouch.quizzes import bp as quizzes_bp
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(certificates_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -74,9 +76,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from onetouch.accounts.cli import users_cli
+    from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
     from onetouch.geo.cli import geo_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(certificates_cli)

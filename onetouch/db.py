@@ -86,10 +86,11 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def insert_or_ignore(session, model, values: dict, conflict: list[str]) -> None:
+def insert_or_ignore(session, model, values: dict, conflict: list[str] | None) -> None:
     """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
 
-    The way to create a row at most once when requests race. Savepoints are avoided on
+    The way to create a row at most once when requests race; ``conflict`` names the unique
+    columns to watch, or None for any unique constraint. Savepoints are avoided on
     purpose: pysqlite opens a transaction only at the first write, so a SAVEPOINT issued
     before it would open, and its release commit, the whole transaction.
     """
@@ -98,4 +99,6 @@ def insert_or_ignore(session, model, values: dict, conflict: list[str]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict))
+    statement = insert(model).values(**values)
+    session.execute(statement.on_conflict_do_nothing(index_elements=conflict)
+                    if conflict else statement.on_conflict_do_nothing())

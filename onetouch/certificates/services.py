@@ -1,0 +1,137 @@
+"""Issuing, finding and revoking certificates. Functions flush; callers commit."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from onetouch.accounts.models import User
+from onetouch.certificates.models import Certificate
+from onetouch.content.models import Course
+from onetouch.db import insert_or_ignore, utcnow
+from onetouch.learning.models import Enrolment
+
+# Crockford's base-32 letters: no I, L, O or U to misread when typed from paper.
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER = re.compile(r"^OT-\d{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+TOKEN_BYTES = 24  # 192 random bits in the public URL
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+ISSUE_TRIES = 5
+
+
+class CertificateError(Exception):
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+def new_number(year: int) -> str:
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    return f"OT-{year}-{code[:4]}-{code[4:]}"
+
+
+def normalise_number(text: str) -> str:
+    """What people type from paper: lower case, spaces, O for 0, I or L for 1."""
+    cleaned = re.sub(r"[\s]", "", (text or "").upper())
+    head, _, tail = cleaned.partition("-")
+    tail = tail.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return f"{head}-{tail}" if tail else cleaned
+
+
+def issue(session: Session, enrolment: Enrolment) -> Certificate | None:
+    """The certificate of a completed enrolment, issued exactly once.
+
+    Racing callers all insert with ON CONFLICT DO NOTHING; the unique (user, course) key
+    keeps one row and everyone reads that one back. None if the course gives none.
+    """
+    course = session.get(Course, enrolment.course_id)
+    if not course.has_certificate or enrolment.completed_at is None:
+        return None
+    user = session.get(User, enrolment.user_id)
+    for _ in range(ISSUE_TRIES):
+        existing = certificate_of(session, enrolment)
+        if existing is not None:
+            return existing
+        now = utcnow()
+        insert_or_ignore(session, Certificate, {
+            "user_id": user.id, "course_id": course.id, "enrolment_id": enrolment.id,
+            "number": new_number(now.year), "token": secrets.token_urlsafe(TOKEN_BYTES),
+            "learner_name": user.full_name, "course_title": course.title,
+            "hours": course.estimated_hours, "issuing_unit": course.issuing_unit,
+            "issued_at": now}, conflict=None)
+    # Only reachable if every new number collided with an existing one, five times over.
+    raise CertificateError(_l("Không cấp được số chứng chỉ; hãy thử lại."))
+
+
+def certificate_of(session: Session, enrolment: Enrolment) -> Certificate | None:
+    return session.scalar(select(Certificate).where(Certificate.user_id == enrolment.user_id,
+                                                    Certificate.course_id == enrolment.course_id))
+
+
+def backfill(session: Session) -> int:
+    """Issue every certificate that completed enrolments should have; safe to run again."""
+    missing = session.scalars(
+        select(Enrolment).join(Course, Course.id == Enrolment.course_id)
+        .outerjoin(Certificate, (Certificate.user_id == Enrolment.user_id)
+                   & (Certificate.course_id == Enrolment.course_id))
+        .where(Enrolment.completed_at.is_not(None), Course.has_certificate,
+               Certificate.id.is_(None))).all()
+    for enrolment in missing:
+        issue(session, enrolment)
+    return len(missing)
+
+
+def by_token(session: Session, token: str) -> Certificate | None:
+    if not TOKEN.match(token or ""):
+        return None
+    return session.scalar(select(Certificate).where(Certificate.token == token))
+
+
+def by_number(session: Session, number: str) -> Certificate | None:
+    number = normalise_number(number)
+    if not NUMBER.match(number):
+        return None
+    return session.scalar(select(Certificate).where(Certificate.number == number))
+
+
+def revoke(session: Session, certificate: Certificate, admin: User, reason: str) -> None:
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise CertificateError(_l("Hãy ghi rõ lý do thu hồi."))
+    if certificate.revoked_at is not None:
+        raise CertificateError(_l("Chứng chỉ này đã bị thu hồi."))
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason[:1000]
+    certificate.revoked_by_id = admin.id
+    session.flush()
+
+
+def revoked(session: Session) -> list[Certificate]:
+    return list(session.scalars(select(Certificate).where(Certificate.revoked_at.is_not(None))
+                                .order_by(Certificate.revoked_at)))
+
+
+def mask_name(full_name: str) -> str:
+    """"Nguyễn Văn An" -> "Nguyễn V. A.": enough to recognise, too little to harvest."""
+    parts = full_name.split()
+    if len(parts) <= 1:
+        return (parts[0][0] + ".") if parts else ""
+    return " ".join([parts[0], *(part[0] + "." for part in parts[1:])])
+
+
+@dataclass
+class Answer:
+    """What the public verification says about a certificate (or the lack of one)."""
+
+    certificate: Certificate | None
+
+    @property
+    def status(self) -> str:
+        if self.certificate is None:
+            return "not_found"
+        return "revoked" if self.certificate.revoked_at else "valid"

@@ -1,0 +1,75 @@
+"""20 completions of the same course at the same moment issue exactly one certificate."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from onetouch.certificates.models import Certificate
+from onetouch.content.models import Course, Module
+from onetouch.db import utcnow
+from onetouch.extensions import db
+from onetouch.learning.models import Enrolment, ModuleProgress
+from onetouch.learning.services import final_exam_passed
+from tests.learning.test_concurrency import prepare
+
+COMPLETIONS = 20
+
+
+def ready_to_complete(app) -> int:
+    """An enrolment with every module done: passing the final exam completes it."""
+    with app.app_context():
+        course = db.session.scalar(select(Course))
+        enrolment = Enrolment(user_id=1, course_id=course.id)
+        db.session.add(enrolment)
+        db.session.flush()
+        for module in db.session.scalars(select(Module).where(Module.course_id == course.id)):
+            db.session.add(ModuleProgress(enrolment_id=enrolment.id, module_id=module.id,
+                                          completed_at=utcnow()))
+        db.session.commit()
+        return enrolment.id
+
+
+def complete_at_once(app, enrolment_id: int) -> list[str]:
+    # The barrier comes before any database work: a thread waiting there must not hold one
+    # of the pool's connections, or the others could never reach it.
+    start = threading.Barrier(COMPLETIONS, timeout=60)
+
+    def complete(_):
+        start.wait()
+        with app.app_context():
+            enrolment = db.session.get(Enrolment, enrolment_id)
+            final_exam_passed(db.session, enrolment)
+            db.session.commit()
+            number = db.session.scalar(select(Certificate.number))
+            db.session.remove()
+            return number
+
+    with ThreadPoolExecutor(COMPLETIONS) as pool:
+        return list(pool.map(complete, range(COMPLETIONS)))
+
+
+def check(app, numbers: list[str]) -> None:
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+        only = db.session.scalar(select(Certificate.number))
+    assert numbers == [only] * COMPLETIONS
+
+
+def test_twenty_concurrent_completions_on_sqlite(app_for, template_db, tmp_path):
+    path = tmp_path / "onetouch.sqlite3"
+    shutil.copyfile(template_db, path)
+    app = app_for(f"sqlite:///{path}")
+    prepare(app, migrate=False)
+    check(app, complete_at_once(app, ready_to_complete(app)))
+
+
+@pytest.mark.postgres
+def test_twenty_concurrent_completions_on_postgresql(app_for, postgres_url):
+    app = app_for(postgres_url)
+    prepare(app, migrate=True)
+    check(app, complete_at_once(app, ready_to_complete(app)))
