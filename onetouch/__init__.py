@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.core import bp as core_bp
     from onetouch.learning import bp as learning_bp
     from onetouch.quizzes import bp as quizzes_bp
+    from onetouch.stats import bp as stats_bp
 
     cache.init_app(app)
     app.register_blueprint(core_bp)
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(stats_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -79,8 +81,11 @@ def register_commands(app: Flask) -> None:
     from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
     from onetouch.geo.cli import geo_cli
+    from onetouch.stats.cli import demo_cli, stats_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(stats_cli)
+    app.cli.add_command(demo_cli)

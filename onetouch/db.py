@@ -86,7 +86,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def insert_or_ignore(session, model, values: dict, conflict: list[str] | None) -> None:
+def insert_or_ignore(session, model, values: dict, conflict: list[str] | None) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
 
     The way to create a row at most once when requests race; ``conflict`` names the unique
@@ -100,5 +100,15 @@ def insert_or_ignore(session, model, values: dict, conflict: list[str] | None) -
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(model).values(**values)
-    session.execute(statement.on_conflict_do_nothing(index_elements=conflict)
-                    if conflict else statement.on_conflict_do_nothing())
+    result = session.execute(statement.on_conflict_do_nothing(index_elements=conflict)
+                             if conflict else statement.on_conflict_do_nothing())
+    return result.rowcount == 1  # True when this call inserted the row
+
+
+def dialect_insert(session):
+    """The INSERT construct of the session's database, with its ON CONFLICT clauses."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

@@ -14,9 +14,18 @@ from onetouch.content.models import (
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
-from onetouch.stats.models import DailyCourseActivity, DailyRegistrations
+from onetouch.stats.models import (
+    AreaDay,
+    AreaTotal,
+    AreaWeek,
+    DailyCourseActivity,
+    DailyRegistrations,
+)
 
 __all__ = [
+    "AreaDay",
+    "AreaTotal",
+    "AreaWeek",
     "AttemptStatus",
     "AudienceGroup",
     "Certificate",

@@ -71,9 +71,14 @@ class User(UserMixin, db.Model):
     is_demo: Mapped[bool] = mapped_column(default=False)
     # The community digital technology team member who signed this user up, if any.
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Where and as whom the user registered: statistics count the sign-up there, even if
+    # the profile changes later, so rollups can always be recounted from these rows.
+    registered_commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
+    registered_audience: Mapped[AudienceGroup | None] = mapped_column(
+        str_enum(AudienceGroup, "registered_audience"))
 
     province: Mapped[Province] = relationship()
-    commune: Mapped[Commune] = relationship()
+    commune: Mapped[Commune] = relationship(foreign_keys=[commune_code])
     assisted_by: Mapped[User | None] = relationship(remote_side=[id])
     roles: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", foreign_keys="RoleGrant.user_id", cascade="all, delete-orphan"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts import passwords
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.phone import normalise_phone
+from onetouch.accounts.signals import user_registered
 from onetouch.db import utcnow
 from onetouch.geo.models import Commune
 
@@ -71,7 +72,8 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                 password_hash=passwords.hash_password(data.password),
                 province_code=data.province_code, commune_code=data.commune_code,
                 audience=data.audience, position=(data.position or "").strip() or None,
-                consent_at=utcnow(), assisted_by=assisted_by)
+                consent_at=utcnow(), assisted_by=assisted_by,
+                registered_commune_code=data.commune_code, registered_audience=data.audience)
     session.add(user)
     try:
         session.flush()
@@ -79,6 +81,7 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
         # Someone registered the same phone or e-mail a moment ago; the caller rolls back.
         raise AccountError("phone" if phone else "email",
                            _l("Số điện thoại hoặc email này đã được đăng ký.")) from None
+    user_registered.send(user, session=session)
     return user
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.certificates.models import Certificate
+from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.content.models import Course
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment
@@ -58,12 +59,16 @@ def issue(session: Session, enrolment: Enrolment) -> Certificate | None:
         if existing is not None:
             return existing
         now = utcnow()
-        insert_or_ignore(session, Certificate, {
+        created = insert_or_ignore(session, Certificate, {
             "user_id": user.id, "course_id": course.id, "enrolment_id": enrolment.id,
             "number": new_number(now.year), "token": secrets.token_urlsafe(TOKEN_BYTES),
             "learner_name": user.full_name, "course_title": course.title,
             "hours": course.estimated_hours, "issuing_unit": course.issuing_unit,
             "issued_at": now}, conflict=None)
+        if created:
+            certificate = certificate_of(session, enrolment)
+            certificate_issued.send(certificate, session=session)
+            return certificate
     # Only reachable if every new number collided with an existing one, five times over.
     raise CertificateError(_l("Không cấp được số chứng chỉ; hãy thử lại."))
 
@@ -109,6 +114,7 @@ def revoke(session: Session, certificate: Certificate, admin: User, reason: str)
     certificate.revoked_reason = reason[:1000]
     certificate.revoked_by_id = admin.id
     session.flush()
+    certificate_revoked.send(certificate, session=session)
 
 
 def revoked(session: Session) -> list[Certificate]:

@@ -32,6 +32,9 @@ class Commune(db.Model):
     division_type: Mapped[str] = mapped_column(String(40))
     codename: Mapped[str] = mapped_column(String(100))
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    # The pre-2025 province the commune lies in (data/commune_legacy_provinces.csv).
+    legacy_province_code: Mapped[str | None] = mapped_column(
+        ForeignKey("legacy_provinces.code"), index=True)
 
     province: Mapped[Province] = relationship(lazy="joined", innerjoin=True)
 

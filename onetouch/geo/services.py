@@ -19,6 +19,7 @@ from vietnam_provinces import Ward as PackageWard
 from onetouch.geo.models import Commune, LegacyProvince, Province
 
 LEGACY_FILE = "legacy_provinces.csv"
+COMMUNE_LEGACY_FILE = "commune_legacy_provinces.csv"
 
 
 @dataclass
@@ -48,20 +49,31 @@ def province_rows() -> Iterator[dict]:
 
 
 def commune_rows() -> Iterator[dict]:
+    legacy = commune_legacy_codes()
     for item in PackageWard.iter_all():
+        code = f"{int(item.code):05d}"
         yield {
-            "code": f"{int(item.code):05d}",
+            "code": code,
             "name": item.name,
             "division_type": item.division_type.value,
             "codename": item.codename,
             "province_code": f"{int(item.province_code):02d}",
+            "legacy_province_code": legacy.get(code),
         }
 
 
+def _data_rows(name: str) -> Iterator[dict]:
+    text = resources.files("onetouch.geo").joinpath("data", name).read_text("utf-8")
+    yield from csv.DictReader(line for line in text.splitlines()
+                              if line and not line.startswith("#"))
+
+
+def commune_legacy_codes() -> dict[str, str]:
+    return {row["commune_code"]: row["legacy_code"] for row in _data_rows(COMMUNE_LEGACY_FILE)}
+
+
 def legacy_rows() -> Iterator[dict]:
-    text = resources.files("onetouch.geo").joinpath("data", LEGACY_FILE).read_text("utf-8")
-    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
-    for row in csv.DictReader(lines):
+    for row in _data_rows(LEGACY_FILE):
         yield {
             "code": row["legacy_code"],
             "name": row["legacy_name"],
@@ -80,8 +92,9 @@ def load_units(session: Session) -> LoadReport:
     report = LoadReport()
     _upsert(session, Province, province_rows(), report)
     session.flush()
-    _upsert(session, Commune, commune_rows(), report)
     _upsert(session, LegacyProvince, legacy_rows(), report)
+    session.flush()
+    _upsert(session, Commune, commune_rows(), report)
     session.flush()
     return report
 

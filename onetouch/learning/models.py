@@ -28,6 +28,10 @@ class Enrolment(db.Model):
     # Set by the quizzes when the final exam is first passed; completion needs it.
     final_passed_at: Mapped[datetime | None]
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
+    # The learner's commune and audience group when they enrolled: statistics count the
+    # enrolment, its completion and its certificate there.
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"))
+    audience: Mapped[AudienceGroup | None] = mapped_column(str_enum(AudienceGroup, "audience"))
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment, ModuleProgress
-from onetouch.learning.signals import course_completed
+from onetouch.learning.signals import course_completed, enrolled
 
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -44,10 +44,13 @@ def enrol(session: Session, user: User, course: Course) -> Enrolment:
     enrolment = enrolment_of(session, user, course)
     if enrolment is None:
         # A concurrent request may insert it between our read and our insert.
-        insert_or_ignore(session, Enrolment, {"user_id": user.id, "course_id": course.id,
-                                              "enrolled_at": utcnow()},
-                         conflict=["user_id", "course_id"])
+        created = insert_or_ignore(session, Enrolment, {
+            "user_id": user.id, "course_id": course.id, "enrolled_at": utcnow(),
+            "commune_code": user.commune_code, "audience": user.audience},
+            conflict=["user_id", "course_id"])
         enrolment = enrolment_of(session, user, course)
+        if created:
+            enrolled.send(enrolment, session=session)
     if enrolment.left_at is not None:
         enrolment.left_at = None
     session.flush()
@@ -128,8 +131,13 @@ def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
         return False
     if not modules_done(session, enrolment):
         return False
-    enrolment.completed_at = utcnow()
-    session.flush()
+    # Only the request that moves completed_at from NULL completes the course.
+    done = session.execute(
+        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+    session.refresh(enrolment)
+    if done.rowcount != 1:
+        return False
     course_completed.send(enrolment, session=session)
     return True
 

@@ -6,3 +6,6 @@ _signals = Namespace()
 
 # Sent once, when an enrolment becomes complete: sender=the Enrolment, session=...
 course_completed = _signals.signal("course-completed")
+
+# Sent once, when a learner's enrolment row is created: sender=the Enrolment, session=...
+enrolled = _signals.signal("enrolled")

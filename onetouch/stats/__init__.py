@@ -1,1 +1,7 @@
-"""Statistics: rollups, dashboards, exports."""
+"""Statistics: rollups, dashboards, exports, API."""
+
+from flask import Blueprint
+
+bp = Blueprint("stats", __name__)
+
+from onetouch.stats import api, events, views  # noqa: E402,F401  (routes, receivers)

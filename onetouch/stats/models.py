@@ -1,8 +1,16 @@
 """Statistics rollups, kept current in the same transaction as each event.
 
-Two tables rather than one: a registration belongs to no course, and a nullable course
-column could not be part of the key that the upsert of each event relies on.
-The province code is copied onto each row so that a per-province read needs no join.
+Two grains:
+
+* per day and commune (``stats_daily_*``): the commune pages, and the rows that
+  ``flask stats check`` compares with a recount of the raw tables;
+* per pre-2025 province (``stats_area_*``), in totals, weeks and days: the national and
+  provincial figures. A pre-2025 province lies in exactly one province of the 2025 map, so
+  these rows serve both the 34- and the 63-province view, and a dashboard reads at most a
+  few thousand rows (weeks, with days only for the partial weeks at the ends of a range).
+
+In the area tables a registration has ``course_id`` 0: it belongs to no course, and a key
+column cannot be NULL.
 """
 
 from __future__ import annotations
@@ -10,11 +18,14 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ForeignKey, Index
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.db import str_enum
 from onetouch.extensions import db
+
+NO_COURSE = 0
+MEASURES = ("registrations", "assisted_signups", "enrolments", "completions", "certificates")
 
 
 class DailyRegistrations(db.Model):
@@ -51,3 +62,37 @@ class DailyCourseActivity(db.Model):
     enrolments: Mapped[int] = mapped_column(default=0)
     completions: Mapped[int] = mapped_column(default=0)
     certificates: Mapped[int] = mapped_column(default=0)
+
+
+class AreaMeasures:
+    """The key and the five figures shared by the area tables."""
+
+    legacy_province_code: Mapped[str] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(primary_key=True)
+
+    @declared_attr
+    def audience(cls) -> Mapped[AudienceGroup]:  # noqa: N805 (a declared_attr)
+        return mapped_column(str_enum(AudienceGroup, "audience"), primary_key=True)
+
+    province_code: Mapped[str]
+    registrations: Mapped[int] = mapped_column(default=0)
+    assisted_signups: Mapped[int] = mapped_column(default=0)
+    enrolments: Mapped[int] = mapped_column(default=0)
+    completions: Mapped[int] = mapped_column(default=0)
+    certificates: Mapped[int] = mapped_column(default=0)
+
+
+class AreaTotal(AreaMeasures, db.Model):
+    __tablename__ = "stats_area_totals"
+
+
+class AreaWeek(AreaMeasures, db.Model):
+    __tablename__ = "stats_area_weeks"
+
+    week: Mapped[date] = mapped_column(primary_key=True)  # the Monday
+
+
+class AreaDay(AreaMeasures, db.Model):
+    __tablename__ = "stats_area_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from onetouch.accounts.models import User
 from onetouch.certificates.models import Certificate
 from onetouch.content.models import Course, Module
 from onetouch.db import utcnow
@@ -24,7 +25,9 @@ def ready_to_complete(app) -> int:
     """An enrolment with every module done: passing the final exam completes it."""
     with app.app_context():
         course = db.session.scalar(select(Course))
-        enrolment = Enrolment(user_id=1, course_id=course.id)
+        user = db.session.get(User, 1)
+        enrolment = Enrolment(user_id=user.id, course_id=course.id,
+                              commune_code=user.commune_code, audience=user.audience)
         db.session.add(enrolment)
         db.session.flush()
         for module in db.session.scalars(select(Module).where(Module.course_id == course.id)):
