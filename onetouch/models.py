@@ -20,6 +20,7 @@ from onetouch.stats.models import (
     AreaWeek,
     DailyCourseActivity,
     DailyRegistrations,
+    NationalWeek,
 )
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "LegacyProvince",
     "Module",
     "ModuleProgress",
+    "NationalWeek",
     "Province",
     "Question",
     "QuestionKind",

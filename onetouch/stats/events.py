@@ -27,6 +27,7 @@ from onetouch.stats.models import (
     AreaWeek,
     DailyCourseActivity,
     DailyRegistrations,
+    NationalWeek,
 )
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -68,6 +69,8 @@ def record(session: Session, moment: datetime, commune_code: str, audience: Audi
     bump(session, AreaTotal, area, base, increments)
     bump(session, AreaWeek, {"week": week_of(day), **area}, base, increments)
     bump(session, AreaDay, {"day": day, **area}, base, increments)
+    bump(session, NationalWeek, {"week": week_of(day), "course_id": area["course_id"],
+                                 "audience": audience}, {}, increments)
 
 
 @user_registered.connect

@@ -96,3 +96,20 @@ class AreaDay(AreaMeasures, db.Model):
     __tablename__ = "stats_area_days"
 
     day: Mapped[date] = mapped_column(primary_key=True)
+
+
+class NationalWeek(db.Model):
+    """Per week x course x audience group, nationwide: the national time series reads a few
+    thousand of these instead of summing every province's weeks."""
+
+    __tablename__ = "stats_national_weeks"
+
+    week: Mapped[date] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[AudienceGroup] = mapped_column(
+        str_enum(AudienceGroup, "audience"), primary_key=True)
+    registrations: Mapped[int] = mapped_column(default=0)
+    assisted_signups: Mapped[int] = mapped_column(default=0)
+    enrolments: Mapped[int] = mapped_column(default=0)
+    completions: Mapped[int] = mapped_column(default=0)
+    certificates: Mapped[int] = mapped_column(default=0)

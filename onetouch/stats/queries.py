@@ -17,6 +17,7 @@ from onetouch.stats.models import (
     AreaWeek,
     DailyCourseActivity,
     DailyRegistrations,
+    NationalWeek,
 )
 
 FIGURES = ("learners", "enrolments", "completions", "certificates")
@@ -133,18 +134,19 @@ def _commune_query(model, figures: list, province_code: str, filters: Filters,
 
 def weekly(session: Session, filters: Filters, province_code: str | None = None) -> list[dict]:
     """Registrations and completions per week (Monday), nationally or in one province."""
-    conditions = _where(AreaWeek, filters)
+    model = AreaWeek if province_code else NationalWeek
+    conditions = _where(model, filters)
     if province_code:
         conditions.append(AreaWeek.province_code == province_code)
     if filters.start:
-        conditions.append(AreaWeek.week >= filters.start - timedelta(days=6))
+        conditions.append(model.week >= filters.start - timedelta(days=6))
     if filters.end:
-        conditions.append(AreaWeek.week <= filters.end)
-    registration = AreaWeek.course_id == NO_COURSE
-    query = (select(AreaWeek.week,
-                    func.sum(case((registration, AreaWeek.registrations), else_=0)),
-                    func.sum(case((registration, 0), else_=AreaWeek.completions)))
-             .where(and_(True, *conditions)).group_by(AreaWeek.week).order_by(AreaWeek.week))
+        conditions.append(model.week <= filters.end)
+    registration = model.course_id == NO_COURSE
+    query = (select(model.week,
+                    func.sum(case((registration, model.registrations), else_=0)),
+                    func.sum(case((registration, 0), else_=model.completions)))
+             .where(and_(True, *conditions)).group_by(model.week).order_by(model.week))
     return [{"week": week.isoformat() if hasattr(week, "isoformat") else str(week),
              "registrations": int(registrations or 0), "completions": int(completions or 0)}
             for week, registrations, completions in session.execute(query)]

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 AREA_TABLES = {"stats_area_totals": None, "stats_area_weeks": "week", "stats_area_days": "day"}
+NATIONAL = "stats_national_weeks"
 COMMUNE_TABLES = ("stats_daily_registrations", "stats_daily_course_activity")
 AREA_MEASURES = "registrations, assisted_signups, enrolments, completions, certificates"
 
@@ -82,6 +83,13 @@ def area_from_communes(dialect: str, period: str | None) -> str:
         GROUP BY {group}{keys}"""
 
 
+def national_from_areas() -> str:
+    return f"""
+        SELECT week, course_id, audience, {", ".join(f"sum({m}) AS {m}" for m in
+                                                     AREA_MEASURES.split(", "))}
+        FROM stats_area_weeks GROUP BY week, course_id, audience"""
+
+
 def _columns(period: str | None) -> str:
     head = f"{period}, " if period else ""
     return f"{head}legacy_province_code, course_id, audience, province_code, {AREA_MEASURES}"
@@ -90,7 +98,7 @@ def _columns(period: str | None) -> str:
 def rebuild(session: Session) -> None:
     """Replace every rollup row by a recount of the raw tables; the caller commits."""
     dialect = session.get_bind().dialect.name
-    for table in (*COMMUNE_TABLES, *AREA_TABLES):
+    for table in (*COMMUNE_TABLES, *AREA_TABLES, NATIONAL):
         session.execute(text(f"DELETE FROM {table}"))
     session.execute(text(
         "INSERT INTO stats_daily_registrations (day, commune_code, audience, province_code, "
@@ -101,6 +109,8 @@ def rebuild(session: Session) -> None:
     for table, period in AREA_TABLES.items():
         session.execute(text(
             f"INSERT INTO {table} ({_columns(period)}) {area_from_communes(dialect, period)}"))
+    session.execute(text(f"INSERT INTO {NATIONAL} (week, course_id, audience, {AREA_MEASURES}) "
+                         f"{national_from_areas()}"))
 
 
 @dataclass
@@ -144,4 +154,7 @@ def check(session: Session, limit: int = 50) -> list[Difference]:
     for table, period in AREA_TABLES.items():
         found += _compare(session, table, _stored(table, _columns(period), measures),
                           area_from_communes(dialect, period), limit)
+    found += _compare(session, NATIONAL, _stored(
+        NATIONAL, f"week, course_id, audience, {AREA_MEASURES}", measures),
+        national_from_areas(), limit)
     return found
