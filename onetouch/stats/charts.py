@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-ROW = 18
-LABEL = 170
-WIDTH = 620
+# Sized for a phone (about 400 px wide), where most people read it.
+ROW = 22
+LABEL = 150
+WIDTH = 420
+FONT = 13
 
 
 def _number(value: int) -> str:
@@ -25,10 +27,11 @@ def bars(rows: list[tuple[str, int]], title: str, color: str = "#0b57a4") -> Mar
         y = 5 + index * ROW
         width = round((WIDTH - LABEL - 70) * value / top, 1)
         parts.append(
-            f'<text x="{LABEL - 6}" y="{y + 12}" text-anchor="end" font-size="11">'
+            f'<text x="{LABEL - 6}" y="{y + 15}" text-anchor="end" font-size="{FONT}">'
             f"{escape(label)}</text>"
             f'<rect x="{LABEL}" y="{y + 2}" width="{width}" height="{ROW - 5}" fill="{color}"/>'
-            f'<text x="{LABEL + width + 4}" y="{y + 12}" font-size="11">{_number(value)}</text>')
+            f'<text x="{LABEL + width + 4}" y="{y + 15}" font-size="{FONT}">'
+            f"{_number(value)}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every piece above is escaped or a number)
 
@@ -42,7 +45,7 @@ def weekly(points: list[dict], title: str) -> Markup:
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>",
              f'<line x1="{left}" y1="{bottom}" x2="{WIDTH - 10}" y2="{bottom}" stroke="#8a96a3"/>',
-             f'<text x="2" y="12" font-size="10">{_number(top)}</text>']
+             f'<text x="2" y="12" font-size="12">{_number(top)}</text>']
     bar = max(step / 2 - 1, 1)
     for index, point in enumerate(points):
         x = left + index * step
@@ -52,7 +55,7 @@ def weekly(points: list[dict], title: str) -> Markup:
             parts.append(f'<rect x="{x + offset:.1f}" y="{bottom - h}" width="{bar:.1f}" '
                          f'height="{h}" fill="{color}"/>')
         if index % max(len(points) // 6, 1) == 0:
-            parts.append(f'<text x="{x:.1f}" y="{bottom + 14}" font-size="10">'
+            parts.append(f'<text x="{x:.1f}" y="{bottom + 14}" font-size="12">'
                          f'{escape(point["week"][5:])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every piece above is escaped or a number)
