@@ -1,6 +1,7 @@
 """Province statistics (API and page) latency with a large seeded database.
 
     python benchmarks/stats_api.py --enrolments 1000000 --enrolments 5000000
+    python benchmarks/stats_api.py --enrolments 5000000 --instance DIR   # already seeded
 
 For each size: a throwaway SQLite database is migrated, loaded and seeded with
 ``flask demo seed`` (about 1.66 enrolments per learner), then gunicorn serves it and wrk
@@ -48,7 +49,8 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
 
 
 def measure(size: int, args) -> dict:
-    with tempfile.TemporaryDirectory() as instance:
+    with tempfile.TemporaryDirectory() as scratch:
+        instance = args.instance or scratch
         # The public API is rate-limited per address; wrk is one address, so the limit is
         # switched off here to measure the work, not the refusals.
         env = {**os.environ, "ONETOUCH_INSTANCE_PATH": instance,
@@ -58,7 +60,8 @@ def measure(size: int, args) -> dict:
             flask(env, *step)
         learners = int(size / ENROLMENTS_PER_LEARNER)
         started = time.perf_counter()
-        seeded = flask(env, "demo", "seed", "--learners", str(learners))
+        seeded = "reused the seeded instance" if args.instance else flask(
+            env, "demo", "seed", "--learners", str(learners))
         seed_seconds = time.perf_counter() - started
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
@@ -91,6 +94,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--instance", help="an instance folder already seeded for the one "
+                                           "--enrolments size given (skips seeding)")
     args = parser.parse_args()
     runs = [measure(size, args) for size in (args.enrolments or [1_000_000])]
     report = {"command": "python benchmarks/stats_api.py " + " ".join(sys.argv[1:]),
