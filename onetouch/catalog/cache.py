@@ -5,9 +5,10 @@ changes only when ``flask courses sync`` runs. So the rendered page is kept in e
 keyed by URL and language, and dropped when the library version (the latest
 ``courses.updated_at``, moved by every sync that changes something) differs. A worker looks
 at that version at most every ``PAGE_CACHE_CHECK_SECONDS``: after a sync, pages may be that
-many seconds old. The cache is derived data only; any worker can be killed and any number
-can share one database. Logged-in visitors, or anyone with a pending message, get a fresh
-render.
+many seconds old. Hits for visitors without a session are answered by ``ServeCached`` in
+front of Flask, so they pay for no request hooks at all. The cache is derived data only;
+any worker can be killed and any number can share one database. Logged-in visitors, or
+anyone with a pending message, get a fresh render.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from flask import Response, current_app, request, session
-from flask_babel import get_locale
+from flask import Flask, Request, Response, current_app, request, session
 from sqlalchemy import func, select
+from werkzeug.http import parse_cookie
 
 from onetouch.content.models import Course
-from onetouch.extensions import db
+from onetouch.extensions import LANGUAGE_COOKIE, db
 
 EXTENSION = "onetouch.page_cache"
 
@@ -36,6 +37,10 @@ class PageCache:
         self.version: str | None = None
         self.checked_at = float("-inf")
         self.lock = threading.Lock()
+
+    def fresh(self) -> bool:
+        """Was the library version checked recently enough to serve without asking again?"""
+        return time.monotonic() - self.checked_at < self.check_seconds
 
     def current_version(self) -> str:
         now = time.monotonic()
@@ -64,12 +69,55 @@ class PageCache:
         return body, etag
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.config.setdefault("PAGE_CACHE", True)
     app.config.setdefault("PAGE_CACHE_ENTRIES", 1024)
     app.config.setdefault("PAGE_CACHE_CHECK_SECONDS", 2.0)
-    app.extensions[EXTENSION] = PageCache(app.config["PAGE_CACHE_ENTRIES"],
-                                          app.config["PAGE_CACHE_CHECK_SECONDS"])
+    cache = PageCache(app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_CHECK_SECONDS"])
+    app.extensions[EXTENSION] = cache
+    app.wsgi_app = ServeCached(app, cache, app.wsgi_app)
+
+
+def cache_key(full_path: str, cookies, app: Flask) -> tuple:
+    """The URL and the language: what an anonymous page depends on."""
+    language = cookies.get(LANGUAGE_COOKIE, "")
+    if language not in app.config["LANGUAGES"]:
+        language = app.config["BABEL_DEFAULT_LOCALE"]
+    return full_path, language
+
+
+def _response(hit: tuple[bytes, str]) -> Response:
+    response = Response(hit[0], content_type="text/html; charset=utf-8")
+    response.set_etag(hit[1])
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+class ServeCached:
+    """WSGI middleware: a cached anonymous page is answered before Flask runs at all.
+
+    Only for a GET with no session cookie (so nobody is logged in and no message waits) and
+    while the library version was checked within PAGE_CACHE_CHECK_SECONDS; anything else,
+    including the check itself, goes through Flask and the ``public_page`` decorator.
+    """
+
+    def __init__(self, app: Flask, cache: PageCache, wsgi_app) -> None:
+        self.app = app
+        self.cache = cache
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if (environ.get("REQUEST_METHOD") == "GET" and self.app.config["PAGE_CACHE"]
+                and self.cache.fresh()):
+            cookies = parse_cookie(environ)
+            if self.app.config["SESSION_COOKIE_NAME"] not in cookies:
+                request_ = Request(environ)
+                hit = self.cache.get(cache_key(request_.full_path, cookies, self.app))
+                if hit is not None:
+                    response = _response(hit).make_conditional(request_)
+                    return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
 
 
 def _cacheable() -> bool:
@@ -86,17 +134,13 @@ def public_page(view):
             return view(*args, **kwargs)
         cache: PageCache = current_app.extensions[EXTENSION]
         version = cache.current_version()
-        key = (request.full_path, str(get_locale()))
+        key = cache_key(request.full_path, request.cookies, current_app)
         hit = cache.get(key)
         if hit is None:
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
             hit = cache.put(key, response.get_data(), version)
-        response = Response(hit[0], content_type="text/html; charset=utf-8")
-        response.set_etag(hit[1])
-        response.headers["Cache-Control"] = "no-cache"
-        response.vary.add("Cookie")
-        return response.make_conditional(request)
+        return _response(hit).make_conditional(request)
 
     return wrapper
