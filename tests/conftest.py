@@ -186,3 +186,15 @@ def login(app):
         return client
 
     return do
+
+
+@pytest.fixture
+def synced_library(runner, library):
+    """The sample course (copied, editable) synced in; calling it syncs again after edits."""
+
+    def sync():
+        result = runner.invoke(args=["courses", "sync", str(library)])
+        assert result.exit_code == 0, result.output
+
+    sync()
+    return sync

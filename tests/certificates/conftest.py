@@ -10,7 +10,6 @@ from tests.quizzes.conftest import (  # noqa: F401  (fixtures used here too)
     paper_of,
     quiz_ids,
     start,
-    synced_library,
 )
 
 NAME = "Nguyễn Thị Ánh Tuyết"

@@ -11,16 +11,6 @@ from onetouch.quizzes.models import QuizAttempt
 
 
 @pytest.fixture
-def synced_library(runner, library):
-    def sync():
-        result = runner.invoke(args=["courses", "sync", str(library)])
-        assert result.exit_code == 0, result.output
-
-    sync()
-    return sync
-
-
-@pytest.fixture
 def learner(client, make_user, login, synced_library):
     """A logged-in learner enrolled in the sample course."""
     user = make_user()

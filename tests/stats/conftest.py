@@ -1,1 +1,1 @@
-from tests.quizzes.conftest import quiz_ids, synced_library  # noqa: F401  (shared fixtures)
+from tests.quizzes.conftest import quiz_ids  # noqa: F401  (shared fixture)
