@@ -9,10 +9,10 @@ from onetouch.accounts.models import AudienceGroup
 from onetouch.content.assets import Assets, AssetSource
 from onetouch.content.models import QuizKind
 from onetouch.content.modules import MODULE_FILE, QUIZ_FILE, read_module, render_module
-from onetouch.content.problems import Fields, Problem, Report
+from onetouch.content.problems import Fields, Problem, Report, read_fields
 from onetouch.content.quizzes import QuizSource, read_quiz
 from onetouch.content.render import Rendered
-from onetouch.content.yamlfile import Mapping, Sequence, YamlError, read
+from onetouch.content.yamlfile import Mapping, Sequence
 from onetouch.geo.services import province_rows
 
 COURSE_FILE = "course.yml"
@@ -77,15 +77,9 @@ def read_course(folder: Path, report: Report) -> CourseSource | None:
     if not path.is_file():
         report.add(folder, 1, f"a course folder needs a {COURSE_FILE}")
         return None
-    try:
-        data = read(path)
-    except YamlError as error:
-        report.add(path, error.line, error.message)
+    fields = read_fields(path, report, "title: ...")
+    if fields is None:
         return None
-    if not isinstance(data, Mapping):
-        report.add(path, 1, f"{COURSE_FILE} must be fields such as 'title: ...'")
-        return None
-    fields = Fields(report, path, data)
     course, completion = _course_fields(fields, folder)
     _read_contents(folder, course, completion, fields, report)
     return course if course.title and course.modules else None

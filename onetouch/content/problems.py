@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from onetouch.content.yamlfile import Mapping
+from onetouch.content.yamlfile import Mapping, YamlError, read
 
 
 @dataclass(frozen=True, order=True)
@@ -107,3 +107,19 @@ class Fields:
             self.problem(key, f"'{key}' must be true or false")
             return None
         return value
+
+
+def read_fields(path: Path, report: Report, shape: str) -> Fields | None:
+    """A YAML file of fields, or None with the problem reported at its line.
+
+    :param shape: how the file should look, for the message ("title: ...").
+    """
+    try:
+        data = read(path)
+    except YamlError as error:
+        report.add(path, error.line, error.message)
+        return None
+    if not isinstance(data, Mapping):
+        report.add(path, 1, f"{path.name} must be fields such as '{shape}'")
+        return None
+    return Fields(report, path, data)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from onetouch.content.models import OnTimeout, QuestionKind, QuizKind
-from onetouch.content.problems import Fields, Report
+from onetouch.content.problems import Fields, Report, read_fields
 from onetouch.content.render import render_inline
-from onetouch.content.yamlfile import Mapping, Sequence, YamlError, read
+from onetouch.content.yamlfile import Mapping, Sequence
 
 QUIZ_FIELDS = {"title", "pass_percent", "draw", "shuffle", "attempt_limit", "cooldown_minutes",
                "time_limit_minutes", "on_timeout", "partial_credit", "questions"}
@@ -47,15 +47,9 @@ class QuizSource:
 
 def read_quiz(path: Path, kind: QuizKind, default_title: str, default_pass: int | None,
               report: Report) -> QuizSource | None:
-    try:
-        data = read(path)
-    except YamlError as error:
-        report.add(path, error.line, error.message)
+    fields = read_fields(path, report, "questions: ...")
+    if fields is None:
         return None
-    if not isinstance(data, Mapping):
-        report.add(path, 1, "a quiz file must be fields such as 'questions: ...'")
-        return None
-    fields = Fields(report, path, data)
     fields.only(QUIZ_FIELDS)
     quiz = QuizSource(
         kind=kind,

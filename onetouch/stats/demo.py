@@ -13,7 +13,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select
+from sqlalchemy import table as sql_table
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import AudienceGroup, User
@@ -62,9 +63,6 @@ def _plan(session: Session) -> Plan:
 
 
 def _id(table: str):
-    from sqlalchemy import column
-    from sqlalchemy import table as sql_table
-
     return sql_table(table, column("id")).c.id
 
 
