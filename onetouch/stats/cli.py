@@ -54,11 +54,10 @@ def seed_command(learners: int, seed_value: int, force: bool) -> None:
 
     started = time.perf_counter()
     try:
-        counts = demo.seed(db.session, learners, seed_value, force)
+        counts = demo.seed(db.session, learners, seed_value, force)  # commits
     except demo.DemoError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     seconds = time.perf_counter() - started
     click.echo(", ".join(f"{n} {table}" for table, n in counts.items()))
     click.echo(f"{seconds:.1f} s, {learners / seconds:,.0f} learners/s (rollups included)")
