@@ -25,9 +25,6 @@ from onetouch.db import str_enum
 from onetouch.extensions import db
 
 NO_COURSE = 0
-# On SQLite a rollup table is its primary key's B-tree (WITHOUT ROWID): one B-tree to write per
-# event instead of a rowid table plus a key index, and date ranges read from consecutive pages.
-KEY_ORDERED = {"sqlite_with_rowid": False}
 MEASURES = ("registrations", "assisted_signups", "enrolments", "completions", "certificates")
 
 
@@ -35,8 +32,7 @@ class DailyRegistrations(db.Model):
     """Per day x commune x audience group: new learners, and how many were helped to sign up."""
 
     __tablename__ = "stats_daily_registrations"
-    __table_args__ = (Index("ix_stats_daily_registrations_province_day", "province_code", "day"),
-                      KEY_ORDERED)
+    __table_args__ = (Index("ix_stats_daily_registrations_province_day", "province_code", "day"),)
 
     day: Mapped[date] = mapped_column(primary_key=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), primary_key=True)
@@ -54,7 +50,6 @@ class DailyCourseActivity(db.Model):
     __tablename__ = "stats_daily_course_activity"
     __table_args__ = (
         Index("ix_stats_daily_course_activity_province_day", "province_code", "day"),
-        KEY_ORDERED,
     )
 
     day: Mapped[date] = mapped_column(primary_key=True)
@@ -89,19 +84,16 @@ class AreaMeasures:
 
 class AreaTotal(AreaMeasures, db.Model):
     __tablename__ = "stats_area_totals"
-    __table_args__ = dict(KEY_ORDERED)
 
 
 class AreaWeek(AreaMeasures, db.Model):
     __tablename__ = "stats_area_weeks"
-    __table_args__ = dict(KEY_ORDERED)
 
     week: Mapped[date] = mapped_column(primary_key=True)  # the Monday
 
 
 class AreaDay(AreaMeasures, db.Model):
     __tablename__ = "stats_area_days"
-    __table_args__ = dict(KEY_ORDERED)
 
     day: Mapped[date] = mapped_column(primary_key=True)
 
@@ -111,7 +103,6 @@ class NationalWeek(db.Model):
     thousand of these instead of summing every province's weeks."""
 
     __tablename__ = "stats_national_weeks"
-    __table_args__ = dict(KEY_ORDERED)
 
     week: Mapped[date] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(primary_key=True)
