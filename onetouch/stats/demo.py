@@ -99,7 +99,7 @@ def seed(session: Session, learners: int, seed_value: int, force: bool = False) 
                    rebuild_indexes=learners >= users) as load:
         for table in RAW_TABLES:
             plan.next_ids[table] = (load.scalar(f"SELECT max(id) FROM {table}") or 0) + 1  # noqa: S608
-        batches = batches_of(plan, load.sqlite, seed_value, learners)
+        batches = batches_of(plan, load.sqlite, seed_value, learners, int(time.time()))
         for batch in in_worker(batches) if learners > CHUNK else batches():
             if batch is None:  # all learners written: index them while the areas are summed
                 load.restore_indexes(RAW_TABLES)
@@ -113,18 +113,20 @@ def seed(session: Session, learners: int, seed_value: int, force: bool = False) 
     return counts
 
 
-def batches_of(plan: Plan, sqlite: bool, seed_value: int, learners: int
+def batches_of(plan: Plan, sqlite: bool, seed_value: int, learners: int, now: int
                ) -> Callable[[], Iterator[tuple[dict, list] | None]]:
-    """The learners as batches of (raw rows per table, rollup rows per table), then None,
-    then the area rollups; the same rows for the same seed, wherever they are made."""
+    """The learners, who joined in the year before ``now`` (seconds since 1970), as batches
+    of (raw rows per table, rollup rows per table), then None, then the area rollups; the
+    same rows for the same arguments, wherever they are made."""
 
     def batches() -> Iterator[tuple[dict, list] | None]:
         values = DateText(sqlite)
         areas = tally.Areas(plan.places)
-        maker, made = _Maker(plan, values, areas, seed_value), 0
+        maker = _Maker(plan, values, areas, seed_value, now, learners)
+        made, size = 0, CHUNK // 16
         while made < learners:
-            # A small first batch, so that writing starts at once.
-            size = min(CHUNK if made else CHUNK // 10, learners - made)
+            # Small batches first, so that writing starts at once and the worker gets ahead.
+            size = min(size * 2, CHUNK, learners - made)
             rows, counted = maker.chunk(size)
             made += size
             yield rows, counted.commune_rows(values.day)
@@ -163,11 +165,15 @@ class _Maker:
     This loop runs for every learner, so it keeps to local names and plain integers.
     """
 
-    def __init__(self, plan: Plan, values: DateText, areas: tally.Areas,
-                 seed_value: int) -> None:
+    def __init__(self, plan: Plan, values: DateText, areas: tally.Areas, seed_value: int,
+                 now: int, learners: int) -> None:
         self.plan, self.values, self.areas, self.seed = plan, values, areas, seed_value
         self.random = random.Random(seed_value).random  # noqa: S311 (synthetic data, not secrets)
-        self.now = int(time.time())
+        self.now = now
+        # The k-th of n learners joins at a random moment of the k-th n-th of the year: uniform
+        # over the year, and in the order of their ids, as on a real platform. It also keeps
+        # each batch's rollup rows within a few weeks, so they are written near each other.
+        self.first_id, self.start, self.step = plan.next_ids["users"], now - YEAR, YEAR / learners
         self.ids = dict(plan.next_ids)
         self.rows: dict[str, list[tuple]] = {}
         self.tally = tally.Tally(areas)
@@ -186,7 +192,7 @@ class _Maker:
         where = int(draw() * len(communes))  # communes are drawn alike, provinces by size
         commune, province, _ = communes[where]
         audience, group = AUDIENCE_DRAW[int(draw() * len(AUDIENCE_DRAW))]
-        joined = self.now - int(draw() * YEAR)
+        joined = self.start + int((user_id - self.first_id + draw()) * self.step)
         name = f"Học viên thử {user_id}"
         self.rows["users"].append((
             user_id, name, f"demo-{self.seed}-{user_id:09d}@demo.onetouch.invalid", province,
