@@ -6,9 +6,10 @@ progress, final-exam attempts and certificates. Every row is marked as demo data
 (``users.is_demo``); the e-mail addresses use the reserved ``.invalid`` domain and the
 password hash is unusable, so no demo account can log in.
 
-Rows are made as plain tuples, with moments as whole seconds, and written through
-``bulk.bulk_load``; the rollups are counted on the way (``tally.Tally``) and added once per
-row, so the cost grows with the learners added, not with what the database already holds.
+Rows are made as plain tuples, with moments as whole seconds, in a forked process
+(``worker.in_worker``) while this one writes them through ``bulk.bulk_load``. The rollups are
+counted on the way (``tally``) and added as sums, so the cost follows the learners added, not
+what the database already holds.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from onetouch.stats.bulk import DateText, bulk_load
 from onetouch.stats.models import NO_COURSE
 from onetouch.stats.worker import in_worker
 
-CHUNK = 10000  # learners a batch
+CHUNK = 10_000  # learners a batch
 AUDIENCES = {AudienceGroup.CITIZEN: 70, AudienceGroup.COMMUNE_OFFICIAL: 8,
              AudienceGroup.DIGITAL_TEAM: 10, AudienceGroup.IT_UNIT: 2,
              AudienceGroup.CIVIL_SERVANT: 10}  # per hundred learners
