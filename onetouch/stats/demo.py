@@ -144,6 +144,8 @@ def _plan(session: Session) -> Plan:
     courses = session.execute(select(Course).where(Course.archived_at.is_(None))).scalars().all()
     if not communes or not courses:
         raise DemoError("load the units (flask geo load) and the courses first")
+    if max(course.id for course in courses) > tally.COURSE_MASK:
+        raise DemoError("course ids beyond 1,048,575 do not fit the seeder's rollup keys")
     last_module = dict(session.execute(select(Module.course_id, func.max(Module.id))
                                        .group_by(Module.course_id)).all())
     final_quiz = dict(session.execute(select(Quiz.course_id, Quiz.id)
