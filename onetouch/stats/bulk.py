@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from onetouch.db import SQLITE_BUSY_TIMEOUT_MS
+from onetouch.stats.tally import DAY_SECONDS
 
 EPOCH = date(1970, 1, 1)
 SQLITE_CACHE_KIB = 2_097_152  # up to 2 GiB of pages kept in memory; the default is 2 MiB
@@ -41,7 +42,7 @@ class DateText:
         zone = "" if sqlite else "+00:00"
         self._days: dict[int, str] = {}
         self._times = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000{zone}"
-                       for s in range(86_400)]
+                       for s in range(DAY_SECONDS)]
 
     def day(self, number: int) -> str:
         """Day ``number`` since 1970-01-01, as ISO text."""
@@ -53,8 +54,9 @@ class DateText:
     def moment(self, seconds: int) -> str:
         """A UTC moment in whole seconds since 1970, as text: naive UTC for SQLite, the way
         onetouch.db.UTCDateTime stores it, and with its offset for PostgreSQL."""
-        day = self._days.get(seconds // 86_400) or self.day(seconds // 86_400)
-        return day + self._times[seconds % 86_400]
+        number = seconds // DAY_SECONDS
+        day = self._days.get(number) or self.day(number)
+        return day + self._times[seconds % DAY_SECONDS]
 
 
 Columns = dict[str, int | str]  # column -> the row's value at a position (from 1), or SQL text

@@ -40,7 +40,8 @@ AUDIENCE_DRAW = [(group.value, tally.AUDIENCES.index(group.value))
                  for group, share in AUDIENCES.items() for _ in range(share)]
 COURSES_PER_LEARNER = (1, 1, 2, 2, 2, 3)  # drawn alike
 COMPLETION_RATE = 0.45
-YEAR, DAY, HOUR = 365 * 86_400, 86_400, 3600
+DAY, HOUR = tally.DAY_SECONDS, 3600
+YEAR = 365 * DAY
 
 # What each table's rows hold (see bulk.Columns): the value at a position, or a constant.
 COLUMNS: dict[str, bulk.Columns] = {
