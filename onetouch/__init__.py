@@ -81,11 +81,13 @@ def register_commands(app: Flask) -> None:
     from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
     from onetouch.geo.cli import geo_cli
+    from onetouch.learning.cli import learning_cli
     from onetouch.stats.cli import demo_cli, stats_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(learning_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(stats_cli)
     app.cli.add_command(demo_cli)

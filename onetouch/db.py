@@ -6,7 +6,7 @@ import enum
 import sqlite3
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Enum, MetaData, event
+from sqlalchemy import JSON, Date, DateTime, Enum, MetaData, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
@@ -87,22 +87,54 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 def insert_or_ignore(session, model, values: dict, conflict: list[str] | None) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike.
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the key, on SQLite and PostgreSQL alike.
 
     The way to create a row at most once when requests race; ``conflict`` names the unique
-    columns to watch, or None for any unique constraint. Savepoints are avoided on
-    purpose: pysqlite opens a transaction only at the first write, so a SAVEPOINT issued
+    columns to watch, or None for any unique constraint. True when this call inserted the row.
+
+    "Did I insert?" is read from the returned row, never from the row count: drivers and
+    SQLAlchemy versions disagree on ``rowcount`` for a statement with RETURNING (psycopg 3
+    reports -1), while a returned row means the same thing everywhere. Savepoints are avoided
+    on purpose: pysqlite opens a transaction only at the first write, so a SAVEPOINT issued
     before it would open, and its release commit, the whole transaction.
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(session)
     statement = insert(model).values(**values)
-    result = session.execute(statement.on_conflict_do_nothing(index_elements=conflict)
-                             if conflict else statement.on_conflict_do_nothing())
-    return result.rowcount == 1  # True when this call inserted the row
+    statement = (statement.on_conflict_do_nothing(index_elements=conflict) if conflict
+                 else statement.on_conflict_do_nothing())
+    key = model.__mapper__.primary_key[0]
+    return session.execute(statement.returning(key)).first() is not None
+
+
+def updated(session, statement) -> bool:
+    """Run a conditional UPDATE; True when it changed a row, so that this caller won the race.
+
+    Read from a RETURNING row for the same reason as :func:`insert_or_ignore`.
+    """
+    table = statement.table
+    key = next(iter(table.primary_key.columns))
+    result = session.execute(statement.returning(key)
+                             .execution_options(synchronize_session=False))
+    return result.first() is not None
+
+
+def lock_row(session, model, key):
+    """Take the write lock on one row and read it afresh; the row lives in the session.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks; a no-op UPDATE of the row
+    begins the write transaction there instead (pysqlite starts it at the first write), and
+    SQLite's single writer then holds every other writer back until this one commits, so the
+    rows read after it are the latest.
+    """
+    primary_key = model.__mapper__.primary_key[0]
+    statement = select(model).where(primary_key == key)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(model).where(primary_key == key)
+                        .values({primary_key.key: primary_key})
+                        .execution_options(synchronize_session=False))
+    else:
+        statement = statement.with_for_update()
+    return session.scalars(statement.execution_options(populate_existing=True)).one()
 
 
 def dialect_insert(session):

@@ -17,6 +17,7 @@ from tests.postgres import PostgresServer, find_bindir
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "courses"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+_database_numbers = itertools.count()
 
 
 def make_config(database_url: str, **extra) -> dict:
@@ -32,24 +33,86 @@ def make_config(database_url: str, **extra) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    """One SQLite database migrated to head with the units loaded; tests get a copy."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    app = create_app(make_config(f"sqlite:///{path}"))
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=(*ENGINES, "both"), default="both",
+                     help="the database engine(s) to run the database tests on (default: both)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "engines(*names): run this test on these engines only")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that reaches the database (through ``engine``) runs once per engine."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    option = metafunc.config.getoption("--db")
+    chosen = ENGINES if option == "both" else (option,)
+    marker = metafunc.definition.get_closest_marker("engines")
+    if marker is not None:
+        chosen = tuple(name for name in chosen if name in marker.args)
+    metafunc.parametrize("engine", chosen)
+
+
+@pytest.fixture
+def engine() -> str:
+    """The engine under test; replaced by the parametrisation above."""
+    raise AssertionError("engine is parametrised by pytest_generate_tests")
+
+
+def migrate_and_load(database_url: str) -> None:
+    app = create_app(make_config(database_url))
     with app.app_context():
         upgrade()
         load_units(db.session)
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """One SQLite database migrated to head with the units loaded; tests get a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate_and_load(f"sqlite:///{path}")
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> str:
+    """The same on PostgreSQL: a template database that each test's database is cloned from."""
+    with psycopg.connect(postgres_server.url(), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{PG_TEMPLATE}"')
+    migrate_and_load(postgres_server.url(PG_TEMPLATE))
+    return PG_TEMPLATE
+
+
+PG_TEMPLATE = "onetouch_template"
+
+
 @pytest.fixture
-def app(template_db, tmp_path):
-    path = tmp_path / "onetouch.sqlite3"
-    shutil.copyfile(template_db, path)
-    app = create_app(make_config(f"sqlite:///{path}"))
+def database_url(request, engine, tmp_path):
+    """A migrated database with the units loaded, new for this test, on the engine under test."""
+    if engine == "sqlite":
+        path = tmp_path / "onetouch.sqlite3"
+        shutil.copyfile(request.getfixturevalue("template_db"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"test_{next(_database_numbers)}"
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield server.url(name)
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(make_config(database_url))
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -85,9 +148,6 @@ def postgres_server():
     server.start()
     yield server
     server.stop()
-
-
-_database_numbers = itertools.count()
 
 
 @pytest.fixture

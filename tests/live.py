@@ -27,6 +27,11 @@ def clean_env(**extra: str) -> dict:
     return env
 
 
+def server_env(database_url: str, instance) -> dict:
+    """The environment of a server on this database, with its own instance folder."""
+    return clean_env(ONETOUCH_INSTANCE_PATH=str(instance), DATABASE_URL=database_url)
+
+
 @contextmanager
 def gunicorn(env: dict, workers: int = 2):
     """Serve wsgi:app with gunicorn.conf.py on a free loopback port; yields the base URL."""

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from tests.live import PROJECT_ROOT, Browser, clean_env, gunicorn
+from tests.live import PROJECT_ROOT, Browser, clean_env, gunicorn, server_env
 from tests.postgres import _free_port
 
 
 @pytest.fixture
-def server(template_db, tmp_path):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(template_db, instance / "onetouch.sqlite3")
-    with gunicorn(clean_env(ONETOUCH_INSTANCE_PATH=str(instance))) as base:
+def server(database_url, tmp_path):
+    with gunicorn(server_env(database_url, tmp_path / "instance")) as base:
         yield base
 
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -16,6 +16,7 @@ from onetouch.certificates.signals import certificate_issued, certificate_revoke
 from onetouch.content.models import Course
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment
+from onetouch.learning.repair import repair_completions
 
 # Crockford's base-32 letters: no I, L, O or U to misread when typed from paper.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -79,7 +80,11 @@ def certificate_of(session: Session, enrolment: Enrolment) -> Certificate | None
 
 
 def backfill(session: Session) -> int:
-    """Issue every certificate that completed enrolments should have; safe to run again."""
+    """Complete the enrolments whose rules are met, then issue every certificate that
+    completed enrolments should have; safe to run again. The number of certificates issued.
+    """
+    before = _count(session)
+    repair_completions(session)  # a completion issues its certificate through the signal
     missing = session.scalars(
         select(Enrolment).join(Course, Course.id == Enrolment.course_id)
         .outerjoin(Certificate, (Certificate.user_id == Enrolment.user_id)
@@ -88,7 +93,11 @@ def backfill(session: Session) -> int:
                Certificate.id.is_(None))).all()
     for enrolment in missing:
         issue(session, enrolment)
-    return len(missing)
+    return _count(session) - before
+
+
+def _count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Certificate))
 
 
 def by_token(session: Session, token: str) -> Certificate | None:

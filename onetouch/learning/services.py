@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
-from onetouch.db import insert_or_ignore, utcnow
+from onetouch.db import insert_or_ignore, lock_row, updated, utcnow
 from onetouch.learning.models import Enrolment, ModuleProgress
 from onetouch.learning.signals import course_completed, enrolled
 
@@ -101,11 +101,23 @@ def mark_read(session: Session, enrolment: Enrolment, module: Module) -> None:
 
 
 def complete_module(session: Session, enrolment: Enrolment, module: Module) -> None:
+    lock(session, enrolment)
     progress = open_module(session, enrolment, module)
     if progress.completed_at is None:
         progress.completed_at = utcnow()
     session.flush()
     maybe_complete_course(session, enrolment)
+
+
+def lock(session: Session, enrolment: Enrolment) -> Enrolment:
+    """Take the enrolment's write lock and read it afresh, before a step towards completion.
+
+    The last module and the final exam may be passed at the same moment (two tabs). Each
+    path writes its own row and then asks "is everything done?"; without a common lock each
+    would miss the other's uncommitted write and neither would complete the course. With
+    it, the second waits for the first to commit and then sees its write.
+    """
+    return lock_row(session, Enrolment, enrolment.id)
 
 
 def modules_done(session: Session, enrolment: Enrolment) -> bool:
@@ -132,11 +144,11 @@ def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
     if not modules_done(session, enrolment):
         return False
     # Only the request that moves completed_at from NULL completes the course.
-    done = session.execute(
-        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
-        .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+    done = updated(session, update(Enrolment)
+                   .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+                   .values(completed_at=utcnow()))
     session.refresh(enrolment)
-    if done.rowcount != 1:
+    if not done:
         return False
     course_completed.send(enrolment, session=session)
     return True
@@ -144,6 +156,7 @@ def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
 
 def final_exam_passed(session: Session, enrolment: Enrolment) -> bool:
     """Record the first pass of the final exam; True when it completed the course."""
+    lock(session, enrolment)
     if enrolment.final_passed_at is None:
         enrolment.final_passed_at = utcnow()
         session.flush()

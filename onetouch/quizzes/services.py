@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
 from onetouch.content.sync import digest
+from onetouch.db import insert_or_ignore, updated
 from onetouch.learning import services as learning
 from onetouch.learning.models import Enrolment
 from onetouch.quizzes import grading, papers
@@ -88,14 +89,14 @@ def start(session: Session, user: User, quiz: Quiz, now: datetime) -> QuizAttemp
     if not bank:
         raise QuizError(_l("Bài kiểm tra này chưa có câu hỏi."))
     paper = papers.draw(quiz, bank)
-    attempt = QuizAttempt(
-        quiz_id=quiz.id, user_id=user.id, enrolment_id=enrolment.id, paper=paper,
-        content_hash=digest({"paper": paper}), started_at=now,
-        deadline_at=now + timedelta(seconds=quiz.time_limit_seconds)
-        if quiz.time_limit_seconds else None)
-    session.add(attempt)
-    session.flush()
-    return attempt
+    # At most one open attempt per learner and quiz (a unique partial index): a second click
+    # at the same moment inserts nothing, and both requests resume the one that was drawn.
+    insert_or_ignore(session, QuizAttempt, {
+        "quiz_id": quiz.id, "user_id": user.id, "enrolment_id": enrolment.id,
+        "status": AttemptStatus.OPEN, "paper": paper, "content_hash": digest({"paper": paper}),
+        "started_at": now, "deadline_at": now + timedelta(seconds=quiz.time_limit_seconds)
+        if quiz.time_limit_seconds else None}, conflict=None)
+    return open_attempt(session, user, quiz)
 
 
 def is_late(attempt: QuizAttempt, now: datetime) -> bool:
@@ -129,15 +130,13 @@ def submit(session: Session, attempt: QuizAttempt, answers: dict | None,
     """
     quiz = session.get(Quiz, attempt.quiz_id)
     values = _outcome(quiz, attempt, answers, now)
-    result = session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.status == AttemptStatus.OPEN)
-        .values(**values, submitted_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        session.refresh(attempt)
-        return False
+    graded = updated(session, update(QuizAttempt)
+                     .where(QuizAttempt.id == attempt.id,
+                            QuizAttempt.status == AttemptStatus.OPEN)
+                     .values(**values, submitted_at=now))
     session.refresh(attempt)
+    if not graded:
+        return False
     if attempt.passed:
         _complete(session, quiz, attempt)
     return True

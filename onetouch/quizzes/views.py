@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 
 from onetouch.content.models import Course, Module
 from onetouch.db import utcnow
@@ -63,10 +62,6 @@ def start(quiz_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("quizzes.quiz", quiz_id=quiz_id))
-    except IntegrityError:
-        # A second click started one at the same moment: use that one.
-        db.session.rollback()
-        attempt = services.open_attempt(db.session, current_user, found) or abort(409)
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 

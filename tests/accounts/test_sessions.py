@@ -125,17 +125,13 @@ class Inbox:
         return "250 OK"
 
 
-def test_smtp_backend_sends_the_reset_mail(app_for, template_db, tmp_path, make_user):
-    import shutil
-
+def test_smtp_backend_sends_the_reset_mail(app_for, database_url):
     inbox = Inbox()
     port = _free_port()
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
     try:
-        path = tmp_path / "smtp.sqlite3"
-        shutil.copyfile(template_db, path)
-        smtp_app = app_for(f"sqlite:///{path}", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+        smtp_app = app_for(database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
                            MAIL_PORT=port, MAIL_SENDER="OneTouch <no-reply@onetouch.test>")
         from onetouch.accounts.models import AudienceGroup
         from onetouch.accounts.services import Registration, register
@@ -159,12 +155,8 @@ def test_smtp_backend_sends_the_reset_mail(app_for, template_db, tmp_path, make_
     assert "/password/reset/" in message.get_content()
 
 
-def test_login_is_rate_limited(app_for, template_db, tmp_path):
-    import shutil
-
-    path = tmp_path / "limited.sqlite3"
-    shutil.copyfile(template_db, path)
-    limited = app_for(f"sqlite:///{path}", RATELIMIT_ENABLED=True).test_client()
+def test_login_is_rate_limited(app_for, database_url):
+    limited = app_for(database_url, RATELIMIT_ENABLED=True).test_client()
     statuses = [limited.post("/login", data={"identifier": "0912000001",
                                              "password": "Sai-mat-khau-1"}).status_code
                 for _ in range(12)]

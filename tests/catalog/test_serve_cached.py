@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.conftest import SAMPLE
@@ -12,10 +10,8 @@ LESSON = "/courses/mau-khoa-hoc/gioi-thieu"
 
 
 @pytest.fixture
-def cached_app(app_for, template_db, tmp_path):
-    path = tmp_path / "cache.sqlite3"
-    shutil.copyfile(template_db, path)
-    app = app_for(f"sqlite:///{path}", PAGE_CACHE_CHECK_SECONDS=60)
+def cached_app(app_for, database_url):
+    app = app_for(database_url, PAGE_CACHE_CHECK_SECONDS=60)
     assert app.test_cli_runner().invoke(args=["courses", "sync", str(SAMPLE)]).exit_code == 0
     return app
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import func, select
 
 from onetouch.accounts.models import User
@@ -63,16 +61,6 @@ def check(app, numbers: list[str]) -> None:
     assert numbers == [only] * COMPLETIONS
 
 
-def test_twenty_concurrent_completions_on_sqlite(app_for, template_db, tmp_path):
-    path = tmp_path / "onetouch.sqlite3"
-    shutil.copyfile(template_db, path)
-    app = app_for(f"sqlite:///{path}")
-    prepare(app, migrate=False)
-    check(app, complete_at_once(app, ready_to_complete(app)))
-
-
-@pytest.mark.postgres
-def test_twenty_concurrent_completions_on_postgresql(app_for, postgres_url):
-    app = app_for(postgres_url)
-    prepare(app, migrate=True)
+def test_twenty_concurrent_completions(app):
+    prepare(app)
     check(app, complete_at_once(app, ready_to_complete(app)))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from onetouch.accounts.models import AudienceGroup
@@ -15,19 +12,15 @@ from onetouch.accounts.services import Registration, register
 from onetouch.content.library import load_library
 from onetouch.content.sync import sync_library
 from onetouch.extensions import db
-from onetouch.geo.services import load_units
 from onetouch.learning.models import Enrolment
 from tests.conftest import PASSWORD, SAMPLE, first_commune
-from tests.live import Browser, clean_env, gunicorn
+from tests.live import Browser, gunicorn, server_env
 
 REQUESTS = 50
 
 
-def prepare(app, migrate: bool) -> None:
+def prepare(app) -> None:
     with app.app_context():
-        if migrate:
-            upgrade()
-            load_units(db.session)
         sync_library(db.session, load_library(SAMPLE))
         register(db.session, Registration(
             full_name="Lê Thị Hoa", phone="0912000001", password=PASSWORD, province_code="01",
@@ -54,25 +47,9 @@ def count_enrolments(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Enrolment))
 
 
-def test_fifty_concurrent_enrolments_on_sqlite(app_for, template_db, tmp_path):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(template_db, instance / "onetouch.sqlite3")
-    app = app_for(f"sqlite:///{instance / 'onetouch.sqlite3'}")
-    prepare(app, migrate=False)
-    env = clean_env(ONETOUCH_INSTANCE_PATH=str(instance))
-    with gunicorn(env, workers=4) as base:
-        statuses = enrol_at_once(base)
-    assert statuses == [302] * REQUESTS
-    assert count_enrolments(app) == 1
-
-
-@pytest.mark.postgres
-def test_fifty_concurrent_enrolments_on_postgresql(app_for, postgres_url, tmp_path):
-    app = app_for(postgres_url)
-    prepare(app, migrate=True)
-    env = clean_env(ONETOUCH_INSTANCE_PATH=str(tmp_path / "instance"), DATABASE_URL=postgres_url)
-    with gunicorn(env, workers=4) as base:
+def test_fifty_concurrent_enrolments(app, database_url, tmp_path):
+    prepare(app)
+    with gunicorn(server_env(database_url, tmp_path / "instance"), workers=4) as base:
         statuses = enrol_at_once(base)
     assert statuses == [302] * REQUESTS
     assert count_enrolments(app) == 1

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
-import pytest
 from sqlalchemy import func, select
 
 from onetouch.content.models import Module, Quiz
@@ -16,7 +14,7 @@ from onetouch.learning.models import ModuleProgress
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 from tests.conftest import PASSWORD
 from tests.learning.test_concurrency import prepare
-from tests.live import Browser, clean_env, gunicorn
+from tests.live import Browser, gunicorn, server_env
 from tests.quizzes.conftest import answer_form
 
 REQUESTS = 20
@@ -58,24 +56,8 @@ def check(app, statuses: list[int], attempt_id: int) -> None:
         assert completed[0].completed_at is not None
 
 
-def test_twenty_concurrent_submissions_on_sqlite(app_for, template_db, tmp_path):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(template_db, instance / "onetouch.sqlite3")
-    app = app_for(f"sqlite:///{instance / 'onetouch.sqlite3'}")
-    prepare(app, migrate=False)
-    with gunicorn(clean_env(ONETOUCH_INSTANCE_PATH=str(instance)), workers=4) as base:
+def test_twenty_concurrent_submissions(app, database_url, tmp_path):
+    prepare(app)
+    with gunicorn(server_env(database_url, tmp_path / "instance"), workers=4) as base:
         statuses, attempt_id = submit_at_once(app, base)
     check(app, statuses, attempt_id)
-
-
-@pytest.mark.postgres
-def test_twenty_concurrent_submissions_on_postgresql(app_for, postgres_url, tmp_path):
-    app = app_for(postgres_url)
-    prepare(app, migrate=True)
-    env = clean_env(ONETOUCH_INSTANCE_PATH=str(tmp_path / "instance"), DATABASE_URL=postgres_url)
-    with gunicorn(env, workers=4) as base:
-        statuses, attempt_id = submit_at_once(app, base)
-    check(app, statuses, attempt_id)
-
-

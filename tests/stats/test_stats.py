@@ -151,7 +151,7 @@ def test_demo_seed_is_consistent_and_marked(app, runner, seeded):
     assert "1500 users" in seeded
     assert runner.invoke(args=["stats", "check"]).exit_code == 0
     with app.app_context():
-        assert db.session.scalar(text("SELECT count(*) FROM users WHERE is_demo = 0")) == 0
+        assert db.session.scalar(text("SELECT count(*) FROM users WHERE NOT is_demo")) == 0
 
 
 def test_demo_seed_refuses_a_database_with_real_users(runner, make_user, synced_library):
