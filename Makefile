@@ -4,11 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip
+LOCKS := requirements/app.txt requirements/dev.txt
 FLASK := $(BIN)/flask --app onetouch
 PO_FILES := $(wildcard onetouch/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test setup install migrate data lint pytest translations extract-messages clean
+.PHONY: run test setup install lock upgrade-deps migrate data lint pytest translations \
+	extract-messages clean
 
 run: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
@@ -19,12 +22,49 @@ setup: install translations migrate data
 
 install: $(STAMP)
 
-# Reinstall only when the dependencies change, so a second `make run` is quick.
-$(STAMP): pyproject.toml
+# Install exactly the lock, every file checked against its hash: pip, setuptools and wheel first,
+# then the rest, then the project itself (an editable install has no hash; it is built with the
+# setuptools just installed). Reinstall only when the lock changes, so a second `make run` is quick.
+$(STAMP): pyproject.toml $(LOCKS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --editable '.[dev,postgres]'
+	awk '/^[^ #]/ { keep = $$1 ~ /^(pip|setuptools|wheel)==/ } keep' requirements/dev.txt \
+		> $(VENV)/bootstrap.txt
+	$(PIP) install --quiet --require-hashes --no-deps -r $(VENV)/bootstrap.txt
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
+
+# The lock: requirements/app.txt is what a server installs (the dependencies and the postgres
+# extra), requirements/dev.txt adds the dev extra at the same versions. `make lock` keeps every
+# pin it can; `make upgrade-deps` takes the newest releases, or those of PACKAGE=name (or "a b",
+# or name==version) only.
+COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --all-build-deps --no-build-isolation \
+	--no-emit-index-url --no-emit-find-links
+
+define compile-locks
+	$(COMPILE) $(1) --extra postgres --output-file requirements/app.txt pyproject.toml
+	$(COMPILE) $(2) --extra dev --extra postgres --constraint requirements/app.txt \
+		--output-file requirements/dev.txt pyproject.toml
+endef
+
+# --upgrade-package for each PACKAGE; for app.txt only those it already pins, or pip-compile
+# would add a dev tool named in pyproject.toml to it. package-name: sqlalchemy==2.1.9 -> sqlalchemy.
+package-name = $(subst _,-,$(subst .,-,$(firstword $(subst =, ,$(subst <, ,$(subst >, ,$(subst \
+	~, ,$(subst !, ,$(1)))))))))
+upgrade-app = $(foreach p,$(PACKAGE),$(if $(shell grep -qi '^$(call package-name,$(p))==' \
+	requirements/app.txt && echo yes),--upgrade-package '$(p)'))
+upgrade-dev = $(foreach p,$(PACKAGE),--upgrade-package '$(p)')
+
+lock: install
+	$(call compile-locks)
+
+upgrade-deps: install
+ifdef PACKAGE
+	$(call compile-locks,$(upgrade-app),$(upgrade-dev))
+else
+	$(call compile-locks,--upgrade,--upgrade)
+endif
 
 migrate: install
 	$(FLASK) db upgrade
@@ -42,7 +82,9 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o onetouch/translations/messages.pot .
 	$(BIN)/pybabel update -i onetouch/translations/messages.pot -d onetouch/translations
 
+# pip check: the lock is installed with --no-deps, so make sure it misses no dependency.
 lint: install
+	$(PIP) check
 	$(BIN)/ruff check .
 
 pytest: install translations
