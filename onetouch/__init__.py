@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from onetouch import config
+from onetouch.core import transaction
 from onetouch.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
 MIGRATIONS_DIR = "migrations"
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    transaction.init_app(app)
     register_commands(app)
     return app
 
@@ -82,12 +84,14 @@ def register_commands(app: Flask) -> None:
     from onetouch.content.cli import courses_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
+    from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import demo_cli, stats_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(learning_cli)
+    app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(stats_cli)
     app.cli.add_command(demo_cli)

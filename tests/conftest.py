@@ -8,7 +8,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from flask import has_request_context, request
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from onetouch import create_app
 from onetouch.extensions import db
@@ -113,9 +115,29 @@ def database_url(request, engine, tmp_path):
 @pytest.fixture
 def app(database_url):
     app = create_app(make_config(database_url))
+    writes = watch_writes_in_safe_requests(app)
     yield app
     with app.app_context():
         db.engine.dispose()
+    assert writes == [], "a GET or HEAD request wrote to the database"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+
+
+def watch_writes_in_safe_requests(app) -> list[tuple[str, str]]:
+    """Every statement that changes rows during a GET or HEAD request, in any test of the suite:
+    pages never write, so reading can be served from a replica and retried safely."""
+    writes: list[tuple[str, str]] = []
+
+    def check(connection, cursor, statement, parameters, context, executemany):
+        safe = has_request_context() and request.method in ("GET", "HEAD")
+        if safe and statement.lstrip().split(None, 1)[0].upper() in WRITES:
+            writes.append((request.path, statement))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", check)
+    return writes
 
 
 @pytest.fixture

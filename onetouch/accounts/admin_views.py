@@ -57,10 +57,8 @@ def grant_role(user_id: int):
         roles.grant(db.session, user, Role(form.role.data), form.province_code.data or None,
                     granted_by=current_user)
     except services.AccountError as error:
-        db.session.rollback()
         form.province_code.errors = [error.message]
         return render_template("accounts/admin_user.html", user=user, form=form), 422
-    db.session.commit()
     flash(_("Đã cấp vai trò."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
@@ -75,6 +73,5 @@ def revoke_role(user_id: int, grant_id: int):
         flash(_("Bạn không thể tự thu hồi quyền quản trị cấp bộ của mình."), "error")
         return redirect(url_for("accounts.admin_user", user_id=user_id))
     roles.revoke(db.session, role_grant)
-    db.session.commit()
     flash(_("Đã thu hồi vai trò."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user_id))

@@ -29,7 +29,7 @@ def registration_data(form) -> Registration:
 
 
 def show_error(form, error: AccountError) -> None:
-    field = getattr(form, error.field, None)
+    field = getattr(form, error.field or "", None)
     if field is None:
         field = form.password if hasattr(form, "password") else next(iter(form))
     field.errors = [*field.errors, error.message]

@@ -42,7 +42,8 @@ def grant(session: Session, user: User, role: Role, province_code: str | None,
     """Give a role; granting what the user already has changes nothing."""
     if role is Role.PROVINCE_ADMIN:
         if session.get(Province, province_code or "") is None:
-            raise AccountError("province_code", _l("Hãy chọn tỉnh, thành phố cho quản trị tỉnh."))
+            raise AccountError(_l("Hãy chọn tỉnh, thành phố cho quản trị tỉnh."),
+                               field="province_code")
     else:
         province_code = None
     existing = session.scalar(select(RoleGrant).where(

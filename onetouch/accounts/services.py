@@ -18,6 +18,7 @@ from onetouch.accounts import passwords
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.signals import user_registered
+from onetouch.core.rules import RuleError
 from onetouch.db import utcnow
 from onetouch.geo.models import Commune
 
@@ -25,13 +26,8 @@ RESET_SALT = "onetouch-password-reset"
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 
 
-class AccountError(Exception):
-    """A rule was broken; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = str(message)
+class AccountError(RuleError):
+    """An account rule was broken; ``field`` names the form field the message belongs to."""
 
 
 @dataclass
@@ -63,11 +59,12 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
     _check_unique(session, phone, email)
     problem = passwords.password_problem(data.password, phone, email, data.full_name)
     if problem:
-        raise AccountError("password", problem)
+        raise AccountError(problem, field="password")
     if not data.consent:
-        raise AccountError("consent", _l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."))
+        raise AccountError(_l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."),
+                           field="consent")
     if data.audience is AudienceGroup.COMMUNE_OFFICIAL and not (data.position or "").strip():
-        raise AccountError("position", _l("Cán bộ cấp xã vui lòng cho biết chức vụ."))
+        raise AccountError(_l("Cán bộ cấp xã vui lòng cho biết chức vụ."), field="position")
     user = User(full_name=" ".join(data.full_name.split()), phone=phone, email=email,
                 password_hash=passwords.hash_password(data.password),
                 province_code=data.province_code, commune_code=data.commune_code,
@@ -78,9 +75,11 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
     try:
         session.flush()
     except IntegrityError:
-        # Someone registered the same phone or e-mail a moment ago; the caller rolls back.
-        raise AccountError("phone" if phone else "email",
-                           _l("Số điện thoại hoặc email này đã được đăng ký.")) from None
+        # Someone registered the same phone or e-mail a moment ago. A failed flush leaves the
+        # session unusable until it is rolled back; nothing was written before it here.
+        session.rollback()
+        raise AccountError(_l("Số điện thoại hoặc email này đã được đăng ký."),
+                           field="phone" if phone else "email") from None
     user_registered.send(user, session=session)
     return user
 
@@ -90,20 +89,21 @@ def _contact(raw_phone: str | None, raw_email: str | None) -> tuple[str | None, 
     if raw_phone and raw_phone.strip():
         phone = normalise_phone(raw_phone)
         if phone is None:
-            raise AccountError("phone", _l("Số điện thoại di động không hợp lệ."))
+            raise AccountError(_l("Số điện thoại di động không hợp lệ."), field="phone")
     email = normalise_email(raw_email)
     if not phone and not email:
-        raise AccountError("phone", _l("Hãy nhập số điện thoại di động hoặc email."))
+        raise AccountError(_l("Hãy nhập số điện thoại di động hoặc email."), field="phone")
     return phone, email
 
 
 def _check_commune(session: Session, province_code: str, commune_code: str) -> None:
     commune = session.get(Commune, commune_code or "")
     if commune is None:
-        raise AccountError("commune_code", _l("Hãy chọn xã, phường nơi bạn sống hoặc làm việc."))
+        raise AccountError(_l("Hãy chọn xã, phường nơi bạn sống hoặc làm việc."),
+                           field="commune_code")
     if commune.province_code != province_code:
-        raise AccountError("commune_code", _l("Xã, phường đã chọn không thuộc tỉnh, thành phố "
-                                              "đã chọn."))
+        raise AccountError(_l("Xã, phường đã chọn không thuộc tỉnh, thành phố đã chọn."),
+                           field="commune_code")
 
 
 def _check_unique(session: Session, phone: str | None, email: str | None,
@@ -116,7 +116,7 @@ def _check_unique(session: Session, phone: str | None, email: str | None,
             continue
         owner = session.scalar(select(User.id).where(column == value))
         if owner is not None and (except_user is None or owner != except_user.id):
-            raise AccountError(field, message)
+            raise AccountError(message, field=field)
 
 
 def find_by_login(session: Session, identifier: str) -> User | None:
@@ -144,14 +144,14 @@ def set_password(user: User, new_password: str) -> None:
     """Set a new password and end every session of the user (their version moves on)."""
     problem = passwords.password_problem(new_password, user.phone, user.email, user.full_name)
     if problem:
-        raise AccountError("new_password", problem)
+        raise AccountError(problem, field="new_password")
     user.password_hash = passwords.hash_password(new_password)
     user.session_version += 1
 
 
 def change_password(user: User, current: str, new_password: str) -> None:
     if not passwords.verify_password(user.password_hash, current):
-        raise AccountError("current_password", _l("Mật khẩu hiện tại không đúng."))
+        raise AccountError(_l("Mật khẩu hiện tại không đúng."), field="current_password")
     set_password(user, new_password)
 
 
@@ -162,7 +162,7 @@ def update_profile(session: Session, user: User, *, full_name: str, phone: str |
     _check_commune(session, province_code, commune_code)
     _check_unique(session, new_phone, new_email, except_user=user)
     if audience is AudienceGroup.COMMUNE_OFFICIAL and not (position or "").strip():
-        raise AccountError("position", _l("Cán bộ cấp xã vui lòng cho biết chức vụ."))
+        raise AccountError(_l("Cán bộ cấp xã vui lòng cho biết chức vụ."), field="position")
     user.full_name = " ".join(full_name.split())
     user.phone, user.email = new_phone, new_email
     user.province_code, user.commune_code = province_code, commune_code

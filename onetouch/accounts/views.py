@@ -56,10 +56,8 @@ def _register(form: RegisterForm, helper: User | None, template: str):
     try:
         user = services.register(db.session, registration_data(form), assisted_by=helper)
     except services.AccountError as error:
-        db.session.rollback()
         show_error(form, error)
         return render_template(template, form=form), INVALID
-    db.session.commit()
     return user
 
 
@@ -71,7 +69,6 @@ def login():
         user = services.authenticate(db.session, form.identifier.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next"), _home()))
         form.password.errors.append(_("Số điện thoại/email hoặc mật khẩu không đúng."))
     status = INVALID if form.errors else 200
@@ -103,10 +100,8 @@ def profile():
             commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
             position=form.position.data)
     except services.AccountError as error:
-        db.session.rollback()
         show_error(form, error)
         return render_template("accounts/profile.html", form=form), INVALID
-    db.session.commit()
     flash(_("Đã lưu thông tin cá nhân."), "success")
     return redirect(url_for("accounts.profile"))
 
@@ -122,7 +117,6 @@ def change_password():
         except services.AccountError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             login_user(current_user)  # this session carries the new version; others end
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("accounts.profile"))
@@ -166,7 +160,6 @@ def reset_password(token: str):
         except services.AccountError as error:
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Đã đặt mật khẩu mới. Hãy đăng nhập."), "success")
             return redirect(url_for("accounts.login"))
     status = INVALID if form.errors else 200

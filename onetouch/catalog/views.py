@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, render_template, request
-from flask_login import current_user
+from flask import abort, make_response, render_template, request
 
 from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
 from onetouch.catalog import bp, services
 from onetouch.catalog.cache import public_page
 from onetouch.catalog.search import search
-from onetouch.catalog.signals import lesson_viewed
 from onetouch.extensions import db
 
 ONE_YEAR = 365 * 24 * 3600
@@ -45,10 +43,6 @@ def course(slug: str):
 @public_page
 def lesson(slug: str, module_slug: str):
     found = services.lesson(db.session, slug, module_slug) or abort(404)
-    if current_user.is_authenticated:
-        lesson_viewed.send(current_app._get_current_object(), user=current_user,
-                           module=found.module)
-        db.session.commit()
     return render_template("catalog/lesson.html", lesson=found)
 
 

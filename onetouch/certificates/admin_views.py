@@ -31,7 +31,6 @@ def admin_revoke(certificate_id: int):
     except services.CertificateError as error:
         flash(error.message, "error")
     else:
-        db.session.commit()
         current_app.logger.info("certificate %s revoked by user %s", certificate.number,
                                 current_user.id)
         flash(_("Đã thu hồi chứng chỉ %(number)s.", number=certificate.number), "success")

@@ -14,6 +14,7 @@ from onetouch.accounts.models import User
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.content.models import Course
+from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment
 from onetouch.learning.repair import repair_completions
@@ -26,10 +27,8 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 ISSUE_TRIES = 5
 
 
-class CertificateError(Exception):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
+class CertificateError(RuleError):
+    """A certificate rule was broken."""
 
 
 def new_number(year: int) -> str:

@@ -47,10 +47,8 @@ def required_trainings():
                             form.province_code.data or None, form.starts_on.data,
                             form.deadline.data)
         except services.LearningError as error:
-            db.session.rollback()
             form.deadline.errors = [*form.deadline.errors, error.message]
         else:
-            db.session.commit()
             flash(_("Đã giao khóa học bắt buộc."), "success")
             return redirect(url_for("learning.required_trainings"))
     status = 422 if form.errors else 200

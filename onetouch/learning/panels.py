@@ -1,7 +1,8 @@
 """What learning adds to catalogue pages: the enrol button, progress, "mark as read".
 
-Catalogue templates call ``course_panel`` and ``lesson_panel`` when they exist, and the
-catalogue sends ``lesson_viewed``; the catalogue itself knows nothing of learning.
+Catalogue templates call ``course_panel`` and ``lesson_panel`` when they exist; the catalogue
+itself knows nothing of learning. Showing a lesson writes nothing: what a learner has done is
+recorded by the POSTs that mark a lesson read or grade a quiz.
 """
 
 from __future__ import annotations
@@ -10,17 +11,9 @@ from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 
-from onetouch.catalog.signals import lesson_viewed
 from onetouch.content.models import Course, Module
 from onetouch.extensions import db
 from onetouch.learning import bp, services
-
-
-@lesson_viewed.connect
-def _record_open(sender, user, module: Module, **extra) -> None:
-    enrolment = db.session.scalar(services.select_enrolment(user.id, module.course_id))
-    if services.active(enrolment):
-        services.open_module(db.session, enrolment, module)
 
 
 def course_panel(course: Course, modules: list[Module]) -> Markup:

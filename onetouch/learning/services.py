@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
+from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, lock_row, updated, utcnow
 from onetouch.learning.models import Enrolment, ModuleProgress
 from onetouch.learning.signals import course_completed, enrolled
@@ -19,10 +20,8 @@ from onetouch.learning.signals import course_completed, enrolled
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class LearningError(Exception):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
+class LearningError(RuleError):
+    """A learning rule was broken."""
 
 
 def today() -> date:
@@ -78,7 +77,8 @@ def progress_of(session: Session, enrolment: Enrolment, module: Module) -> Modul
 
 
 def open_module(session: Session, enrolment: Enrolment, module: Module) -> ModuleProgress:
-    """Record that the learner opened a lesson, and remember it as where they left off."""
+    """The learner's progress row for a module, made on their first step in it (marking it
+    read, passing its quiz), and the module remembered as where they left off."""
     progress = progress_of(session, enrolment, module)
     if progress is None:
         insert_or_ignore(session, ModuleProgress, {"enrolment_id": enrolment.id,
@@ -95,8 +95,6 @@ def mark_read(session: Session, enrolment: Enrolment, module: Module) -> None:
     """Complete a module that has no quiz; one with a quiz is completed by passing it."""
     if module_quiz(session, module) is not None:
         raise LearningError(_l("Bài học này hoàn thành khi bạn đạt bài kiểm tra."))
-    if progress_of(session, enrolment, module) is None:
-        raise LearningError(_l("Hãy mở và đọc bài học trước."))
     complete_module(session, enrolment, module)
 
 

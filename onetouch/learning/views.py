@@ -26,7 +26,6 @@ def enrol(slug: str):
     except services.LearningError as error:
         flash(error.message, "error")
         return redirect(url_for("catalog.course", slug=slug))
-    db.session.commit()
     modules = catalog.syllabus(db.session, course)
     first = next((m for m in modules if m.id == enrolment.last_module_id), None) or (
         modules[0] if modules else None)
@@ -43,7 +42,6 @@ def leave(slug: str):
     enrolment = services.enrolment_of(db.session, current_user, course)
     if services.active(enrolment):
         services.leave(db.session, enrolment)
-        db.session.commit()
         flash(_("Bạn đã rời khóa học. Tiến độ vẫn được giữ nếu bạn quay lại."), "info")
     return redirect(url_for("catalog.course", slug=slug))
 
@@ -60,7 +58,6 @@ def mark_read(slug: str, module_slug: str):
     except services.LearningError as error:
         flash(error.message, "error")
         return redirect(url_for("catalog.lesson", slug=slug, module_slug=module_slug))
-    db.session.commit()
     flash(_("Đã hoàn thành bài “%(title)s”.", title=found.module.title), "success")
     target = found.next or found.module
     return redirect(url_for("catalog.lesson", slug=slug, module_slug=target.slug))

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from onetouch.content.models import Question, QuestionKind, Quiz
+from onetouch.core.rules import RuleError
 from onetouch.quizzes.grading import parse_number
 
 MAX_TEXT = 500
@@ -23,10 +24,8 @@ _FIELD = re.compile(r"^q([1-9]\d{0,3})$")
 _rng = random.SystemRandom()
 
 
-class AnswerError(Exception):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
+class AnswerError(RuleError):
+    """A answer rule was broken."""
 
 
 def draw(quiz: Quiz, bank: list[Question], rng: random.Random = _rng) -> list[dict]:

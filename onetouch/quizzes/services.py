@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
 from onetouch.content.sync import digest
+from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, updated
 from onetouch.learning import services as learning
 from onetouch.learning.models import Enrolment
@@ -26,10 +27,8 @@ from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 GRACE = timedelta(seconds=30)  # network and a slow phone: a submission this late still counts
 
 
-class QuizError(Exception):
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
+class QuizError(RuleError):
+    """A quiz rule was broken."""
 
 
 @dataclass
@@ -119,6 +118,14 @@ def finalise_if_late(session: Session, attempt: QuizAttempt, now: datetime) -> b
         submit(session, attempt, None, now)
         return True
     return attempt.status is not AttemptStatus.OPEN
+
+
+def finalise_late(session: Session, now: datetime) -> int:
+    """Close every open attempt whose time ran out; the number closed."""
+    late = session.scalars(select(QuizAttempt).where(
+        QuizAttempt.status == AttemptStatus.OPEN, QuizAttempt.deadline_at < now - GRACE)
+        .order_by(QuizAttempt.id)).all()
+    return sum(finalise_if_late(session, attempt, now) for attempt in late)
 
 
 def submit(session: Session, attempt: QuizAttempt, answers: dict | None,

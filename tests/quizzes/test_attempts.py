@@ -171,10 +171,25 @@ def test_a_quiz_can_expire_late_attempts(client, app, learner, library, synced_l
     synced_library()
     attempt = start(client, quiz_ids["final"])
     _move_deadline(app, attempt, seconds_ago=120)
-    assert client.get(f"/attempts/{attempt}").headers["Location"].endswith("/result")
+    # Looking writes nothing: the page says the time is up, the attempt is still open.
+    assert "Đã hết giờ" in client.get(f"/attempts/{attempt}").get_data(as_text=True)
+    assert attempt_row(app, attempt).status is AttemptStatus.OPEN
+    response = client.post(f"/attempts/{attempt}", data=answer_form(paper_of(app, attempt)))
+    assert response.headers["Location"].endswith("/result")
     row = attempt_row(app, attempt)
     assert (row.status, row.passed) == (AttemptStatus.EXPIRED, False)
     assert "hết giờ" in client.get(f"/attempts/{attempt}/result").get_data(as_text=True)
+
+
+def test_the_finalise_command_closes_late_attempts(app, client, learner, runner, quiz_ids):
+    late, on_time = start(client, quiz_ids["final"]), start(client, quiz_ids["module"])
+    _move_deadline(app, late, seconds_ago=120)
+    result = runner.invoke(args=["quizzes", "finalise"])
+    assert result.exit_code == 0, result.output
+    assert "1 late attempt(s) closed" in result.output
+    assert attempt_row(app, late).status is AttemptStatus.GRADED
+    assert attempt_row(app, on_time).status is AttemptStatus.OPEN
+    assert runner.invoke(args=["quizzes", "finalise"]).output.startswith("0 late")
 
 
 # "Q" stands for the position of a single-choice question, "T" for a text question.
