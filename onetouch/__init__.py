@@ -35,7 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from pathlib import Path
 
-    from onetouch import models  # noqa: F401  (every table must be known to Alembic)
+    from onetouch import (
+        faults,  # noqa: F401  (registers the engine and pool listeners)
+        models,  # noqa: F401  (every table must be known to Alembic)
+    )
     from onetouch.accounts import session  # noqa: F401  (registers the user loader)
 
     db.init_app(app)

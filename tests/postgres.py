@@ -44,20 +44,29 @@ class PostgresServer:
         subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        data = self.root / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "onetouch",
+        self._run(str(self.bindir / "initdb"), "-D", str(self.root / "data"), "-U", "onetouch",
                   "--auth=trust", "-E", "UTF8", "--no-sync")
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on the data it has, on the same port (after ``halt``)."""
         options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-                  "-l", str(self.root / "server.log"), "start")
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-o", options,
+                  "-w", "-l", str(self.root / "server.log"), "start")
+
+    def halt(self) -> None:
+        """Stop at once, as a crash or a killed server would, keeping the data."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
+                  "immediate", "stop")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://onetouch@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
+        """Stop the server if it runs, and delete its data."""
         try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m",
-                      "immediate", "stop")
+            if (self.root / "data" / "postmaster.pid").exists():  # running, or never stopped
+                self.halt()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

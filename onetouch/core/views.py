@@ -9,7 +9,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from onetouch.accounts import roles
 from onetouch.accounts.models import AUDIENCE_LABELS
 from onetouch.core import bp
-from onetouch.core.health import database_status
+from onetouch.core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
+from onetouch.core.health import OK, database_status
 from onetouch.core.urls import safe_next
 from onetouch.extensions import LANGUAGE_COOKIE
 
@@ -23,9 +24,11 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    ok = database_status()
-    body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
-    return body, 200 if ok else 503, {"Cache-Control": "no-store"}
+    status = database_status()
+    if status == OK:
+        return {"status": "ok", "database": OK}, 200, {"Cache-Control": "no-store"}
+    return {"status": "error", "database": status}, UNAVAILABLE, {
+        "Cache-Control": "no-store", "Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 @bp.get("/lang/<code>")
