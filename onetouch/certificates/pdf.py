@@ -5,17 +5,16 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from importlib import resources
-from zoneinfo import ZoneInfo
 
 import segno
 from fpdf import FPDF
 
 from onetouch.certificates.models import Certificate
+from onetouch.core.clock import VIETNAM
 
 BRAND = (179, 38, 30)
 INK = (27, 31, 36)
 MUTED = (74, 85, 96)
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local_date(moment: datetime) -> str:

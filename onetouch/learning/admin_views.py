@@ -13,6 +13,7 @@ from onetouch.accounts import roles
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.catalog import services as catalog
 from onetouch.content.models import Course
+from onetouch.core import clock
 from onetouch.core.forms import options
 from onetouch.extensions import db
 from onetouch.geo.models import Province
@@ -66,7 +67,7 @@ def compliance(requirement_id: int):
     province_code = request.args.get("province", default) or None
     if not required.may_view(current_user, requirement, province_code):
         abort(403)
-    today = services.today()
+    today = clock.today()
     rows = required.compliance(db.session, requirement, province_code, today)
     overdue = (required.overdue_learners(db.session, requirement, province_code, today)
                if province_code else [])

@@ -1,10 +1,8 @@
-"""Enrolment and progress rules. Functions flush; the view commits once."""
+"""Enrolment and progress rules. Functions flush; the request's unit of work commits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -17,16 +15,9 @@ from onetouch.db import insert_or_ignore, lock_row, updated, utcnow
 from onetouch.learning.models import Enrolment, ModuleProgress
 from onetouch.learning.signals import course_completed, enrolled
 
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 class LearningError(RuleError):
     """A learning rule was broken."""
-
-
-def today() -> date:
-    """Today in Việt Nam: deadlines are dates there, whatever the server's zone."""
-    return datetime.now(TIMEZONE).date()
 
 
 def enrolment_of(session: Session, user: User, course: Course) -> Enrolment | None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from onetouch.catalog import services as catalog
 from onetouch.certificates.models import Certificate
+from onetouch.core import clock
 from onetouch.extensions import db
 from onetouch.learning import bp, required, services
 
@@ -68,7 +69,7 @@ def mark_read(slug: str, module_slug: str):
 def my_learning():
     enrolments = services.enrolments_of(db.session, current_user)
     progress = services.progress_by_enrolment(db.session, enrolments)
-    today = services.today()
+    today = clock.today()
     requirements = required.for_learner(db.session, current_user, today)
     by_course = {e.course_id: e for e in enrolments}
     certificates = db.session.scalars(

@@ -8,7 +8,6 @@ its first event and incremented after, without a read.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.signals import user_registered
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
+from onetouch.core.clock import local_day
 from onetouch.db import dialect_insert
 from onetouch.geo.models import Commune
 from onetouch.learning.models import Enrolment
@@ -29,13 +29,6 @@ from onetouch.stats.models import (
     DailyRegistrations,
     NationalWeek,
 )
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_day(moment: datetime) -> date:
-    """Statistics count days as they are in Việt Nam."""
-    return moment.astimezone(VIETNAM).date()
 
 
 def week_of(day: date) -> date:

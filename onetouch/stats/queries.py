@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from onetouch.core.clock import today
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.stats.filters import Filters
 from onetouch.stats.models import (
@@ -69,7 +70,7 @@ def _where(model, filters: Filters) -> list:
 def _periods(filters: Filters) -> list[tuple]:
     """(table, condition) pairs covering the date range: whole weeks, then the odd days."""
     start = filters.start or date(2000, 1, 1)
-    end = filters.end or date.today() + timedelta(days=366)
+    end = filters.end or today() + timedelta(days=366)
     first_week = start + timedelta(days=(7 - start.weekday()) % 7)
     last_week = end - timedelta(days=(end.weekday() + 1) % 7) - timedelta(days=6)
     if first_week > last_week:

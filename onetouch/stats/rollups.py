@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from onetouch.core.clock import TIMEZONE_NAME
+
 AREA_TABLES = {"stats_area_totals": None, "stats_area_weeks": "week", "stats_area_days": "day"}
 NATIONAL = "stats_national_weeks"
 COMMUNE_TABLES = ("stats_daily_registrations", "stats_daily_course_activity")
@@ -21,7 +23,7 @@ AREA_MEASURES = "registrations, assisted_signups, enrolments, completions, certi
 
 def _day(dialect: str, column: str) -> str:
     if dialect == "postgresql":
-        return f"(({column}) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
+        return f"(({column}) AT TIME ZONE '{TIMEZONE_NAME}')::date"
     return f"date({column}, '+7 hours')"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from onetouch.core.clock import today
 from onetouch.extensions import db
 from onetouch.learning.models import RequiredTraining
-from onetouch.learning.services import today
 
 
 @pytest.fixture

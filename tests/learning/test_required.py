@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from onetouch.content.models import Course
+from onetouch.core.clock import today
 from onetouch.db import utcnow
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment, RequiredTraining
-from onetouch.learning.services import today
 
 
 def course_id(app) -> int:

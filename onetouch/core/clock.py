@@ -1,0 +1,20 @@
+"""Days as they are in Việt Nam: deadlines, statistics and certificates all count in them,
+whatever zone the server runs in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
+VIETNAM = ZoneInfo(TIMEZONE_NAME)
+
+
+def local_day(moment: datetime) -> date:
+    """The date in Việt Nam of an aware moment."""
+    return moment.astimezone(VIETNAM).date()
+
+
+def today() -> date:
+    """Today in Việt Nam."""
+    return datetime.now(VIETNAM).date()
