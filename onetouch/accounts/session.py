@@ -14,7 +14,8 @@ from onetouch.extensions import db, login_manager
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     raw_id, _, raw_version = session_id.partition(":")
-    if not (raw_id.isdigit() and raw_version.isdigit()):
+    if not (raw_id.isascii() and raw_id.isdigit() and raw_version.isascii()
+            and raw_version.isdigit()):
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or not user.is_active or user.session_version != int(raw_version):

@@ -87,7 +87,8 @@ def _option_ids(question: dict, values: list[str], position: int) -> list[str]:
     options = question["options"]
     chosen = []
     for value in values:
-        if not value.isdigit() or not 1 <= int(value) <= len(options):
+        # isdigit() alone admits "²", which int() refuses: only ASCII digits are positions.
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= len(options):
             raise AnswerError(_l("Câu %(n)d: lựa chọn không có trong câu hỏi.", n=position))
         chosen.append(options[int(value) - 1]["id"])
     if len(set(chosen)) != len(chosen):

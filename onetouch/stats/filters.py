@@ -62,7 +62,7 @@ def parse(args, course_ids: set[int]) -> Filters:
     if scheme not in SCHEMES:
         raise FilterError("scheme", _l("phải là 2025 hoặc legacy"))
     course = (args.get("course") or "").strip()
-    if course and (not course.isdigit() or int(course) not in course_ids):
+    if course and (not (course.isascii() and course.isdigit()) or int(course) not in course_ids):
         raise FilterError("course", _l("không có khóa học này"))
     audience = (args.get("audience") or "").strip()
     if audience and audience not in {group.value for group in AudienceGroup}:

@@ -209,6 +209,7 @@ def test_commune_api_and_page_follow_the_roles(app, make_user, login, events):
 
 @pytest.mark.parametrize(("query", "parameter"), [
     ("scheme=1990", "scheme"), ("course=abc", "course"), ("course=999", "course"),
+    ("course=%C2%B2", "course"),  # "²" passes str.isdigit() and fails int()
     ("audience=farmers", "audience"), ("from=2026-13-01", "from"), ("to=yesterday", "to"),
     ("from=2026-02-01&to=2026-01-01", "from")])
 def test_bad_parameters_give_400_naming_them(client, query, parameter):
