@@ -15,7 +15,7 @@ from sqlalchemy import event
 from onetouch import create_app
 from onetouch.extensions import db
 from onetouch.geo.services import load_units
-from tests.postgres import PostgresServer, find_bindir
+from tests.postgres import running_server
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "courses"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -163,13 +163,8 @@ def runner(app):
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries are not installed (.ci/run installs them)")
-    server = PostgresServer(bindir)
-    server.start()
-    yield server
-    server.stop()
+    with running_server() as server:
+        yield server
 
 
 @pytest.fixture

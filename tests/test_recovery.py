@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 from onetouch.extensions import db
 from onetouch.geo.services import load_units
 from tests.conftest import PASSWORD, first_commune
-from tests.postgres import PostgresServer, find_bindir
+from tests.postgres import running_server
 
 OUTAGE_TEXT = "Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
 _phones = itertools.count(1)
@@ -67,13 +67,8 @@ def close_connections(app) -> None:
 @pytest.fixture
 def own_postgres():
     """A PostgreSQL server of this test's own, since the test kills it."""
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries are not installed (.ci/run installs them)")
-    server = PostgresServer(bindir)
-    server.start()
-    yield server
-    server.stop()
+    with running_server() as server:
+        yield server
 
 
 @pytest.mark.postgres
