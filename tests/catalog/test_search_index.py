@@ -169,3 +169,24 @@ def test_lesson_text_in_the_passage_is_escaped(client, course_dir, synced_librar
     assert "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; &amp; xem 1 &lt; 2 &gt; 0" in html
     assert "<script>alert" not in html
 
+
+def test_an_anonymous_search_is_served_from_the_page_cache(app_for, database_url):
+    app = app_for(database_url, PAGE_CACHE_CHECK_SECONDS=60)
+    assert app.test_cli_runner().invoke(args=["courses", "sync", str(SAMPLE)]).exit_code == 0
+    first = app.test_client().get("/search?q=lua+dao")
+    assert "<mark>lừa</mark>" in first.get_data(as_text=True)
+
+    def broken(*args, **kwargs):
+        raise AssertionError("Flask was asked")
+
+    app.view_functions["catalog.search_page"] = broken
+    assert app.test_client().get("/search?q=lua+dao").data == first.data
+
+
+def test_a_sync_refreshes_a_cached_search(client, course_dir, synced_library):
+    assert "Không tìm thấy" in client.get("/search?q=ke+gian").get_data(as_text=True)
+    edit(course_dir / "01-gioi-thieu.md", "Không bao giờ đọc mã OTP cho người khác.",
+         "Không bao giờ đưa mật mã giao dịch cho kẻ gian.")
+    synced_library()
+    assert "<mark>kẻ</mark> <mark>gian</mark>" in client.get("/search?q=ke+gian").get_data(
+        as_text=True)
