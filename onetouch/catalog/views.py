@@ -68,6 +68,7 @@ def asset(slug: str, path: str):
 
 
 @bp.get("/search")
+@public_page
 def search_page():
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
     hits = search(db.session, query) if query else []

@@ -35,7 +35,9 @@ class Course(db.Model):
     pass_percent: Mapped[int]
     has_certificate: Mapped[bool]
     version: Mapped[str] = mapped_column(String(20))
-    # Folded (no accents, lower-case) title and summary: what search matches against.
+    # Folded (no accents, lower-case) title, a space, and summary: what search matches
+    # against. The search index (onetouch/catalog/search_index.py) takes the first
+    # len(title) characters as the title: keep the title first, then one separator.
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -66,8 +68,9 @@ class Module(db.Model):
     html: Mapped[str] = mapped_column(Text, deferred=True)
     toc_html: Mapped[str] = mapped_column(Text, default="", deferred=True)
     word_count: Mapped[int] = mapped_column(default=0)
-    # The lesson as plain text, and the same folded (no accents, lower-case, same length):
-    # search matches in the folded text and cuts its snippet from the plain one.
+    # The lesson as plain text, and the title, a newline and the lesson folded (no accents,
+    # lower-case, same length): search matches in the folded text and cuts its snippet from
+    # the plain one. The search index reads the title and the body apart (see Course).
     plain_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     content_hash: Mapped[str] = mapped_column(String(64))

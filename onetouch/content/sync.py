@@ -110,6 +110,7 @@ def _sync_course(sync: _Sync, course: Course | None, source: CourseSource) -> No
         "estimated_hours": source.estimated_hours, "issuing_unit": source.issuing_unit,
         "province_code": source.province_code, "pass_percent": source.pass_percent,
         "has_certificate": source.has_certificate, "version": source.version,
+        # Title, one separator, body: the layout the search index and snippets read.
         "search_text": fold(f"{source.title} {source.summary}"),
     })
     sync.session.flush()
@@ -146,7 +147,7 @@ def _sync_modules(sync: _Sync, course: Course, sources: list[ModuleSource]) -> d
             "title": source.title, "estimated_minutes": source.minutes,
             "required": source.required, "html": rendered.html, "toc_html": rendered.toc_html,
             "word_count": rendered.word_count, "plain_text": rendered.plain_text,
-            "search_text": fold(f"{source.title}\n{rendered.plain_text}"),
+            "search_text": fold(f"{source.title}\n{rendered.plain_text}"),  # as for courses
         })
     sync.archive("modules", [m for slug, m in existing.items() if slug not in result])
     sync.session.flush()

@@ -30,8 +30,21 @@ def test_terms_drop_punctuation():
 
 def test_snippet_keeps_accents_and_marks_matches():
     text = "Hãy cảnh giác với các chiêu LỪA ĐẢO qua điện thoại."
-    result = snippet(text, ["lua", "dao"], "lua dao")
+    result = snippet(text, ["lua", "dao"])
     assert "<mark>LỪA</mark> <mark>ĐẢO</mark>" in result
+
+
+def test_snippet_marks_whole_words_and_escapes_the_rest():
+    result = snippet("An toàn: 1 < 2 & <b>an</b> ninh", ["an"])
+    assert result == ("<mark>An</mark> toàn: 1 &lt; 2 &amp; &lt;b&gt;<mark>an</mark>&lt;/b&gt; "
+                      "ninh")
+
+
+def test_snippet_of_decomposed_text_keeps_its_marks_in_place():
+    import unicodedata
+
+    result = snippet(unicodedata.normalize("NFD", "Cảnh giác lừa đảo"), ["lua", "dao"])
+    assert result == "Cảnh giác <mark>lừa</mark> <mark>đảo</mark>"
 
 
 @pytest.mark.usefixtures("synced")

@@ -1,0 +1,153 @@
+"""The full-text index behind search: what each engine keeps, and the ranked query on it.
+
+The index is made by a migration and is not declared in the models (neither engine's
+structure can be written as a portable table). Both engines index the same text: the folded
+``search_text`` of courses and modules, split into a title (its first ``len(title)``
+characters: ``fold`` keeps the length) and a body (after the one separator that follows),
+cut into words of ``[a-z0-9]`` the way ``terms_of`` reads a query.
+
+- SQLite: one FTS5 table, ``search_index``, with external content: the view
+  ``search_documents`` of the live courses and lessons (not archived, in a course not
+  archived), so no text is stored twice. Courses and lessons share the index, and so the
+  statistics ``bm25()`` weighs words by, under one rowid: a lesson's id, or a course's id
+  negated. Triggers on ``courses`` and ``modules`` keep it equal to the view on every write,
+  a sync's included: a course archived takes its lessons out, one restored puts them back.
+  With only live rows in the index, the ranked query reads nothing but the index.
+  A migration that rebuilds either table (Alembic's batch mode) must drop the view and the
+  triggers first and make them again.
+- PostgreSQL: a generated ``tsvector`` column, ``search_vector``, on each table (title
+  weight A, body weight B), with a GIN index, in the ``simple`` configuration: there is no
+  Vietnamese stemmer, and the text is folded already. ``unaccent`` is not used: the
+  Python-folded text is the same on both engines, and ``unaccent()`` is not immutable, so
+  a generated column could not call it. Archived rows are left out by the query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    null,
+    select,
+    table,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from onetouch.content.models import Course, Module
+
+# A word in a title counts ten times a word in a body.
+TITLE_WEIGHT = 10.0
+
+# What the migration makes and the models do not declare: Alembic's comparison of the
+# models with the database skips these names (see migrations/env.py).
+INDEX_TABLE = "search_index"
+INDEX_COLUMN = "search_vector"
+INDEX_INDEXES = {"ix_courses_search_vector", "ix_modules_search_vector"}
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name`` hook: False for the search index's own structures."""
+    if type_ == "table":
+        # FTS5 keeps its data in shadow tables named after the index.
+        return not (name == INDEX_TABLE or (name or "").startswith(INDEX_TABLE + "_"))
+    if type_ == "column":
+        return name != INDEX_COLUMN
+    if type_ == "index":
+        return name not in INDEX_INDEXES
+    return True
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One hit: a course's own entry (title and summary) or a lesson's, never both."""
+
+    course_id: int | None
+    module_id: int | None
+    score: float  # higher is better
+
+
+def _sqlite_statement():
+    index = table(INDEX_TABLE, column("rowid", Integer))
+    name = literal_column(INDEX_TABLE)
+    # bm25() is negative, lower for a better match.
+    score = (-func.bm25(name, TITLE_WEIGHT, 1.0)).label("score")
+    return (
+        select(index.c.rowid, score)
+        .where(name.op("MATCH")(bindparam("query")))
+        .order_by(score.desc(), index.c.rowid)  # ties: courses (negative rowids) first
+        .limit(bindparam("limit"))
+    )
+
+
+def _postgresql_statement():
+    query = func.to_tsquery("simple", bindparam("query"))
+    # ts_rank_cd's weights, in the order D, C, B, A: titles are A, bodies B.
+    weights = literal_column(f"'{{0, 0, {1 / TITLE_WEIGHT}, 1}}'::float4[]")
+    vector = {name: literal_column(f"{name}.{INDEX_COLUMN}") for name in ("courses", "modules")}
+    courses = (
+        select(Course.id.label("course_id"), null().label("module_id"),
+               func.ts_rank_cd(weights, vector["courses"], query).label("score"))
+        .where(vector["courses"].op("@@")(query), Course.archived_at.is_(None))
+    )
+    modules = (
+        select(null(), Module.id, func.ts_rank_cd(weights, vector["modules"], query))
+        .join(Module.course)
+        .where(vector["modules"].op("@@")(query), Module.archived_at.is_(None),
+               Course.archived_at.is_(None))
+    )
+    found = union_all(courses, modules).subquery()
+    return (
+        select(found.c.course_id, found.c.module_id, found.c.score)
+        .order_by(found.c.score.desc(), found.c.course_id.nulls_last(), found.c.module_id)
+        .limit(bindparam("limit"))
+    )
+
+
+# Built once: only the query text and the limit change from one search to the next.
+_STATEMENTS = {"sqlite": _sqlite_statement(), "postgresql": _postgresql_statement()}
+
+
+def ranked(session: Session, phrases: list[list[str]], limit: int) -> list[Ranked]:
+    """The best live courses and lessons containing every phrase, best first.
+
+    :param phrases: one list of words per query term; the words of a term must follow
+        each other ("dichvucong.gov.vn" is the phrase dichvucong gov vn).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(_STATEMENTS["postgresql"],
+                               {"query": tsquery(phrases), "limit": limit})
+        return [Ranked(*row) for row in rows]
+    rows = session.execute(_STATEMENTS["sqlite"], {"query": fts5_query(phrases), "limit": limit})
+    return [Ranked(-document if document < 0 else None, document if document > 0 else None,
+                   score) for document, score in rows]
+
+
+def _quoted(words: list[str], quote: str) -> str:
+    """Words as one quoted string of the query language; a quote inside is doubled."""
+    return quote + " ".join(words).replace(quote, quote * 2) + quote
+
+
+def fts5_query(phrases: list[list[str]]) -> str:
+    """An FTS5 query that ANDs the phrases, each quoted: nothing of the user's is syntax.
+
+    With several phrases, the whole query as one phrase is ORed in front: it finds nothing
+    more (it implies the others), but bm25() scores every phrase of a query, so rows with
+    the words side by side ("thuc hanh") rank above rows with them apart. PostgreSQL's
+    ts_rank_cd weighs the distance between the words by itself.
+    """
+    every = " AND ".join(_quoted(words, '"') for words in phrases)
+    if len(phrases) == 1:
+        return every
+    whole = _quoted([word for words in phrases for word in words], '"')
+    return f"{whole} OR ({every})"
+
+
+def tsquery(phrases: list[list[str]]) -> str:
+    """The same for ``to_tsquery``: each word quoted, followed by (<->) its phrase's next."""
+    return " & ".join(" <-> ".join(_quoted([word], "'") for word in words) for words in phrases)
