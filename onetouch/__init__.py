@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from onetouch import config
 from onetouch.core import transaction
 from onetouch.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from onetouch.listeners import register_listeners
 
 MIGRATIONS_DIR = "migrations"
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_listeners(app)
     register_errorhandlers(app)
     transaction.init_app(app)
     register_commands(app)

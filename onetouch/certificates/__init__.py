@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from onetouch.certificates import admin_views, hooks, views  # noqa: E402,F401
+from onetouch.certificates import admin_views, views  # noqa: E402,F401  (routes)

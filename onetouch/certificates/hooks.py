@@ -6,6 +6,10 @@ from onetouch.certificates.services import issue
 from onetouch.learning.signals import course_completed
 
 
-@course_completed.connect
-def _issue_on_completion(enrolment, session, **extra) -> None:
+def issue_on_completion(enrolment, session, **extra) -> None:
     issue(session, enrolment)
+
+
+def connect() -> None:
+    """Called once by ``create_app`` (``onetouch.listeners``), never on import."""
+    course_completed.connect(issue_on_completion)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("stats", __name__)
 
-from onetouch.stats import api, events, views  # noqa: E402,F401  (routes, receivers)
+from onetouch.stats import api, views  # noqa: E402,F401  (routes)

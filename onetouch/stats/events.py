@@ -66,20 +66,17 @@ def record(session: Session, moment: datetime, commune_code: str, audience: Audi
                                  "audience": audience}, {}, increments)
 
 
-@user_registered.connect
-def _registered(user: User, session: Session, **extra) -> None:
+def registered(user: User, session: Session, **extra) -> None:
     record(session, user.created_at, user.registered_commune_code, user.registered_audience,
            None, registrations=1, assisted_signups=1 if user.assisted_by_id else 0)
 
 
-@enrolled.connect
-def _enrolled(enrolment: Enrolment, session: Session, **extra) -> None:
+def enrolled_here(enrolment: Enrolment, session: Session, **extra) -> None:
     record(session, enrolment.enrolled_at, enrolment.commune_code, enrolment.audience,
            enrolment.course_id, enrolments=1)
 
 
-@course_completed.connect
-def _completed(enrolment: Enrolment, session: Session, **extra) -> None:
+def completed(enrolment: Enrolment, session: Session, **extra) -> None:
     record(session, enrolment.completed_at, enrolment.commune_code, enrolment.audience,
            enrolment.course_id, completions=1)
 
@@ -90,12 +87,21 @@ def _certificate(certificate: Certificate, session: Session, delta: int) -> None
            enrolment.course_id, certificates=delta)
 
 
-@certificate_issued.connect
-def _issued(certificate: Certificate, session: Session, **extra) -> None:
+def issued(certificate: Certificate, session: Session, **extra) -> None:
     _certificate(certificate, session, 1)
 
 
-@certificate_revoked.connect
-def _revoked(certificate: Certificate, session: Session, **extra) -> None:
+def revoked(certificate: Certificate, session: Session, **extra) -> None:
     # A revoked certificate no longer counts, on the day it was issued.
     _certificate(certificate, session, -1)
+
+
+# Who hears what: connected once by ``create_app`` (``onetouch.listeners``), never on import.
+RECEIVERS = ((user_registered, registered), (enrolled, enrolled_here),
+             (course_completed, completed), (certificate_issued, issued),
+             (certificate_revoked, revoked))
+
+
+def connect() -> None:
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver)

@@ -1,0 +1,43 @@
+"""The events and who hears them, as ``create_app`` wires them: a missing receiver would
+silently stop certificates or statistics, so each one is named here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from onetouch import create_app
+from onetouch.accounts.signals import user_registered
+from onetouch.certificates import hooks
+from onetouch.certificates.signals import certificate_issued, certificate_revoked
+from onetouch.learning.signals import course_completed, enrolled
+from onetouch.stats import events
+from tests.conftest import make_config
+
+EXPECTED = {
+    "user_registered": (user_registered, {events.registered}),
+    "enrolled": (enrolled, {events.enrolled_here}),
+    "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
+    "certificate_issued": (certificate_issued, {events.issued}),
+    "certificate_revoked": (certificate_revoked, {events.revoked}),
+}
+
+
+def receivers(signal) -> set:
+    return {reference() for reference in signal.receivers.values()}
+
+
+def test_create_app_connects_every_receiver(tmp_path):
+    create_app(make_config(f"sqlite:///{tmp_path / 'wiring.sqlite3'}"))
+    for name, (signal, expected) in EXPECTED.items():
+        assert receivers(signal) == expected, name
+
+
+def test_importing_the_features_connects_nothing():
+    """Only create_app wires listeners: importing every package leaves the signals silent."""
+    script = ("import onetouch.certificates, onetouch.stats, onetouch.learning\n"
+              "from onetouch.learning.signals import course_completed, enrolled\n"
+              "print(len(course_completed.receivers) + len(enrolled.receivers))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, timeout=60)
+    assert result.stdout.strip() == "0"
