@@ -79,8 +79,8 @@ translations: $(MO_FILES)
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o onetouch/translations/messages.pot .
-	$(BIN)/pybabel update -i onetouch/translations/messages.pot -d onetouch/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -w 100 -o onetouch/translations/messages.pot .
+	$(BIN)/pybabel update -w 100 -i onetouch/translations/messages.pot -d onetouch/translations
 
 # pip check: the lock is installed with --no-deps, so make sure it misses no dependency.
 lint: install

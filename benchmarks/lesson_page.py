@@ -81,12 +81,18 @@ def lesson_url(env: dict, base: str) -> str:
     return f"{base}/courses/{path}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_options(doc: str) -> argparse.ArgumentParser:
+    """The options every load benchmark here shares: rounds, their length, the load, workers."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    return parser
+
+
+def main() -> None:
+    parser = load_options(__doc__)
     parser.add_argument("--courses", type=Path, default=ROOT / "courses")
     parser.add_argument("--no-page-cache", action="store_true",
                         help="render every request (the path of a logged-in learner)")

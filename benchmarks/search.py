@@ -20,7 +20,6 @@ Writes benchmarks/results/search.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -38,7 +37,7 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from lesson_page import RESULTS, ROOT, flask, serve, wrk
+from lesson_page import RESULTS, ROOT, flask, load_options, serve, wrk
 
 from onetouch.text import slugify
 
@@ -199,11 +198,7 @@ def database_urls(engine: str, stack: ExitStack):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = load_options(__doc__)
     parser.add_argument("--scale", type=int, default=20, help="size of the larger library")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--library", choices=("both", "shipped", "larger"), default="both")
