@@ -140,6 +140,41 @@ def watch_writes_in_safe_requests(app) -> list[tuple[str, str]]:
     return writes
 
 
+class Statements(list):
+    """The SQL statements run on the app's engine while recording, in order."""
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [each for each in self if each.lstrip().split(None, 1)[0].upper() in kinds]
+
+    @property
+    def writes(self) -> list[str]:
+        return self.of_kind(*WRITES)
+
+
+@pytest.fixture
+def queries(app):
+    """Count what a request asks the database: ``with queries() as seen: client.get(...)``;
+    ``seen`` then lists the statements, ``seen.writes`` those that change rows."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def record():
+        seen = Statements()
+
+        def note(connection, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+
+    return record
+
+
 @pytest.fixture
 def session(app):
     """The database session inside an app context, for tests that work on the data directly.

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from onetouch.accounts.models import User
 from onetouch.certificates.models import Certificate
@@ -162,29 +162,20 @@ def test_demo_seed_refuses_a_database_with_real_users(runner, make_user, synced_
     assert runner.invoke(args=["demo", "seed", "--learners", "10", "--force"]).exit_code == 0
 
 
-def _statements(app, client, url: str) -> list[str]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+def _statements(queries, client, url: str) -> list[str]:
+    with queries() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     return seen
 
 
 @pytest.mark.parametrize("url", ["/api/v1/stats/provinces", "/stats", "/api/v1/stats/timeseries",
                                  "/api/v1/stats/provinces?from=2026-01-05"])
-def test_dashboard_cost_does_not_grow_with_enrolments(app, client, runner, synced_library, url):
+def test_dashboard_cost_does_not_grow_with_enrolments(queries, client, runner, synced_library,
+                                                     url):
     runner.invoke(args=["demo", "seed", "--learners", "20"])
-    few = _statements(app, client, url)
+    few = _statements(queries, client, url)
     runner.invoke(args=["demo", "seed", "--learners", "800", "--seed", "2", "--force"])
-    many = _statements(app, client, url)
+    many = _statements(queries, client, url)
     assert len(many) == len(few)
     for statement in many:
         lowered = statement.lower()
