@@ -58,23 +58,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from onetouch.accounts import bp as accounts_bp
-    from onetouch.catalog import bp as catalog_bp
+    from onetouch.accounts import views as accounts
+    from onetouch.api import views as api
     from onetouch.catalog import cache
-    from onetouch.certificates import bp as certificates_bp
-    from onetouch.core import bp as core_bp
-    from onetouch.learning import bp as learning_bp
-    from onetouch.quizzes import bp as quizzes_bp
-    from onetouch.stats import bp as stats_bp
+    from onetouch.catalog import views as catalog
+    from onetouch.certificates import views as certificates
+    from onetouch.core import views as core
+    from onetouch.learning import views as learning
+    from onetouch.quizzes import views as quizzes
+    from onetouch.stats import views as stats
 
     cache.init_app(app)
-    app.register_blueprint(core_bp)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(learning_bp)
-    app.register_blueprint(quizzes_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(stats_bp)
+    for feature in (core, catalog, accounts, learning, quizzes, certificates, stats, api):
+        app.register_blueprint(feature.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

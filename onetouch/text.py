@@ -1,7 +1,9 @@
-"""Vietnamese text helpers: accent folding for search and matching, and slugs."""
+"""Text helpers: Vietnamese accent folding for search and matching, slugs, content digests."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 
@@ -34,3 +36,9 @@ def normalise_answer(text: str) -> str:
 def slugify(text: str, separator: str = "-") -> str:
     """An ASCII slug: "Dịch vụ công" -> "dich-vu-cong"."""
     return _NOT_SLUG.sub(separator, fold(text)).strip(separator)
+
+
+def digest(values: dict) -> str:
+    """A stable SHA-256 of JSON-able values: the same values give the same hash, key order aside."""
+    encoded = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()

@@ -33,9 +33,17 @@ def test_create_app_connects_every_receiver(tmp_path):
         assert receivers(signal) == expected, name
 
 
+def test_create_app_adds_the_certificates_to_my_learning(tmp_path):
+    from onetouch.certificates import views as certificates
+    from onetouch.learning import views as learning
+
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'wiring.sqlite3'}"))
+    assert app.extensions[learning.SECTIONS] == [certificates.my_learning_section]
+
+
 def test_importing_the_features_connects_nothing():
     """Only create_app wires listeners: importing every package leaves the signals silent."""
-    script = ("import onetouch.certificates, onetouch.stats, onetouch.learning\n"
+    script = ("import onetouch.certificates.views, onetouch.stats.views, onetouch.learning.views\n"
               "from onetouch.learning.signals import course_completed, enrolled\n"
               "print(len(course_completed.receivers) + len(enrolled.receivers))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,

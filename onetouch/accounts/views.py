@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from onetouch.accounts import bp, services
+from onetouch.accounts import roles, services
 from onetouch.accounts.forms import (
     AssistedRegisterForm,
     ChangePasswordForm,
     ForgotPasswordForm,
+    GrantRoleForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
 )
 from onetouch.accounts.mail import send_mail
-from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
+from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.places import fill_places, registration_data, show_error
+from onetouch.core.forms import options
 from onetouch.core.urls import safe_next
 from onetouch.extensions import db, limiter
+from onetouch.geo.services import provinces
+
+bp = Blueprint("accounts", __name__)
 
 INVALID = 422
+
+
+@bp.app_context_processor
+def account_helpers() -> dict:
+    return {"is_admin": roles.is_admin}
 
 
 def _home() -> str:
@@ -35,17 +49,19 @@ def _home() -> str:
 def register():
     if current_user.is_authenticated:
         return redirect(_home())
-    form = RegisterForm()
-    result = _register(form, None, "accounts/register.html")
-    if not isinstance(result, User):
-        return result
-    login_user(result)
-    flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=result.full_name), "success")
+    return _register(RegisterForm(), None, "accounts/register.html", _welcome)
+
+
+def _welcome(user: User) -> ResponseReturnValue:
+    login_user(user)
+    flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.full_name), "success")
     return redirect(_home())
 
 
-def _register(form: RegisterForm, helper: User | None, template: str):
-    """Show, re-show (province changed) or submit a registration; a User when created."""
+def _register(form: RegisterForm, helper: User | None, template: str,
+              created: Callable[[User], ResponseReturnValue]) -> ResponseReturnValue:
+    """Show, re-show (province changed) or submit a registration; ``created`` answers once the
+    account exists."""
     province = form.province_code.data or request.args.get("province") or (
         helper.province_code if helper else "")
     form.province_code.data = province
@@ -58,7 +74,7 @@ def _register(form: RegisterForm, helper: User | None, template: str):
     except services.AccountError as error:
         show_error(form, error)
         return render_template(template, form=form), INVALID
-    return user
+    return created(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,7 +96,7 @@ def login():
 def logout():
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("catalog.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -176,10 +192,11 @@ def assisted_register():
     if request.method == "GET":
         form.audience.data = AudienceGroup.CITIZEN.value
         form.commune_code.data = current_user.commune_code
-    result = _register(form, current_user, "accounts/assist.html")
-    if not isinstance(result, User):
-        return result
-    flash(_("Đã đăng ký tài khoản cho %(name)s.", name=result.full_name), "success")
+    return _register(form, current_user, "accounts/assist.html", _helped)
+
+
+def _helped(user: User) -> ResponseReturnValue:
+    flash(_("Đã đăng ký tài khoản cho %(name)s.", name=user.full_name), "success")
     return redirect(url_for("accounts.assisted_list"))
 
 
@@ -191,12 +208,65 @@ def assisted_list():
     return render_template("accounts/assist_list.html", helped=helped)
 
 
-@bp.get("/api/v1/provinces/<code>/communes")
-def communes_json(code: str):
-    """The communes of a province, for the registration form's one-step commune choice."""
-    from onetouch.geo.services import communes_of
+# Ministry admins find users and grant or revoke administrative roles.
 
-    communes = communes_of(db.session, code)
-    response = {"province": code, "communes": [{"code": c.code, "name": c.name}
-                                               for c in communes]}
-    return response, 200 if communes else 404, {"Cache-Control": "public, max-age=86400"}
+SEARCH_LIMIT = 50
+
+
+@bp.get("/admin/users")
+@roles.ministry_admin_required
+def admin_users():
+    query = (request.args.get("q") or "").strip()[:100]
+    found = []
+    if query:
+        phone = normalise_phone(query)
+        found = db.session.scalars(select(User).where(or_(
+            User.phone == phone, User.email == services.normalise_email(query),
+            User.full_name.ilike(f"%{query}%"),
+        )).order_by(User.full_name).limit(SEARCH_LIMIT)).all()
+    return render_template("accounts/admin_users.html", query=query, users=found)
+
+
+def _grant_form() -> GrantRoleForm:
+    form = GrantRoleForm()
+    form.province_code.choices = options([("", "—")] + [(p.code, p.name)
+                                                        for p in provinces(db.session)])
+    return form
+
+
+@bp.get("/admin/users/<int:user_id>")
+@roles.ministry_admin_required
+def admin_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    return render_template("accounts/admin_user.html", user=user, form=_grant_form())
+
+
+@bp.post("/admin/users/<int:user_id>/roles")
+@roles.ministry_admin_required
+def grant_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = _grant_form()
+    if not form.validate_on_submit():
+        return render_template("accounts/admin_user.html", user=user, form=form), 422
+    try:
+        roles.grant(db.session, user, Role(form.role.data), form.province_code.data or None,
+                    granted_by=current_user)
+    except services.AccountError as error:
+        form.province_code.errors = [error.message]
+        return render_template("accounts/admin_user.html", user=user, form=form), 422
+    flash(_("Đã cấp vai trò."), "success")
+    return redirect(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/roles/<int:grant_id>/revoke")
+@roles.ministry_admin_required
+def revoke_role(user_id: int, grant_id: int):
+    role_grant = db.get_or_404(RoleGrant, grant_id)
+    if role_grant.user_id != user_id:
+        abort(404)
+    if role_grant.user_id == current_user.id and role_grant.role is Role.MINISTRY_ADMIN:
+        flash(_("Bạn không thể tự thu hồi quyền quản trị cấp bộ của mình."), "error")
+        return redirect(url_for("accounts.admin_user", user_id=user_id))
+    roles.revoke(db.session, role_grant)
+    flash(_("Đã thu hồi vai trò."), "success")
+    return redirect(url_for("accounts.admin_user", user_id=user_id))

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from flask import abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 
 from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
-from onetouch.catalog import bp, services
+from onetouch.catalog import services
 from onetouch.catalog.cache import public_page
 from onetouch.catalog.search import search
 from onetouch.extensions import db
+
+bp = Blueprint("catalog", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 ONE_HOUR = 3600
 MAX_QUERY = 200
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@bp.get("/")
+def home():
+    return render_template("catalog/home.html", audiences=AUDIENCE_LABELS)
 
 
 @bp.get("/courses")

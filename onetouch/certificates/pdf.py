@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from importlib import resources
 
 import segno
 from fpdf import FPDF
 
 from onetouch.certificates.models import Certificate
-from onetouch.core.clock import VIETNAM
+from onetouch.core import clock
 
 BRAND = (179, 38, 30)
 INK = (27, 31, 36)
 MUTED = (74, 85, 96)
-
-
-def local_date(moment: datetime) -> str:
-    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y")
 
 
 def _fonts(pdf: FPDF) -> None:
@@ -68,7 +63,7 @@ def _body(pdf: FPDF, certificate: Certificate) -> None:
     _line(pdf, "đã hoàn thành khóa học", 13, "", MUTED, gap=2)
     _line(pdf, certificate.course_title, 18, "B", INK, gap=5)
     _line(pdf, f"Thời lượng: {certificate.hours:g} giờ   ·   Ngày cấp: "
-               f"{local_date(certificate.issued_at)}", 12, "", INK, gap=1)
+               f"{clock.local_date(certificate.issued_at)}", 12, "", INK, gap=1)
     _line(pdf, f"Đơn vị cấp: {certificate.issuing_unit}", 12, "", INK, gap=1)
     _line(pdf, f"Số chứng chỉ: {certificate.number}", 12, "B", INK, gap=0)
 
@@ -94,4 +89,4 @@ def _revoked(pdf: FPDF, certificate: Certificate) -> None:
         pdf.cell(237, 20, "ĐÃ BỊ THU HỒI", align="C")
     pdf.set_xy(30, 188)
     pdf.set_font("DejaVu", "", 8)
-    pdf.cell(120, 4, f"Thu hồi ngày {local_date(certificate.revoked_at)}")
+    pdf.cell(120, 4, f"Thu hồi ngày {clock.local_date(certificate.revoked_at)}")

@@ -14,6 +14,7 @@ from onetouch.accounts.models import User
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.content.models import Course
+from onetouch.core import clock
 from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning.models import Enrolment
@@ -105,6 +106,11 @@ def by_token(session: Session, token: str) -> Certificate | None:
     return session.scalar(select(Certificate).where(Certificate.token == token))
 
 
+def of_learner(session: Session, user_id: int) -> list[Certificate]:
+    return list(session.scalars(select(Certificate).where(Certificate.user_id == user_id)
+                                .order_by(Certificate.issued_at.desc())))
+
+
 def by_number(session: Session, number: str) -> Certificate | None:
     number = normalise_number(number)
     if not NUMBER.match(number):
@@ -149,3 +155,19 @@ class Answer:
         if self.certificate is None:
             return "not_found"
         return "revoked" if self.certificate.revoked_at else "valid"
+
+
+def public_answer(certificate: Certificate | None) -> dict:
+    """What anyone may learn about a certificate by its token: status, masked name, course."""
+    answer = Answer(certificate)
+    if certificate is None:
+        return {"status": answer.status}
+    body = {"status": answer.status, "certificate": {
+        "number": certificate.number, "learner": mask_name(certificate.learner_name),
+        "course": certificate.course_title, "hours": certificate.hours,
+        "issuing_unit": certificate.issuing_unit,
+        "issued_on": clock.local_date(certificate.issued_at)}}
+    if certificate.revoked_at:
+        body["revocation"] = {"date": clock.local_date(certificate.revoked_at),
+                              "reason": certificate.revoked_reason}
+    return body

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from markupsafe import Markup
 
-from onetouch.certificates import bp, publish, services
+from onetouch.accounts import roles
+from onetouch.certificates import publish, services
 from onetouch.certificates.models import Certificate
-from onetouch.certificates.pdf import local_date, render
+from onetouch.certificates.pdf import render
+from onetouch.core.clock import local_date
 from onetouch.extensions import db, limiter
+
+bp = Blueprint("certificates", __name__)
 
 VERIFY_LIMIT = "60 per minute"
 
@@ -26,10 +41,16 @@ def _own(number: str) -> Certificate:
 @bp.get("/my/certificates")
 @login_required
 def mine():
-    certificates = db.session.scalars(
-        select(Certificate).where(Certificate.user_id == current_user.id)
-        .order_by(Certificate.issued_at.desc())).all()
+    certificates = services.of_learner(db.session, current_user.id)
     return render_template("certificates/mine.html", certificates=certificates)
+
+
+def my_learning_section(user) -> Markup:
+    """The learner's certificates, as a section of "My learning"."""
+    # Autoescaped by Jinja when rendered: safe to embed as it is.
+    html = render_template("certificates/_my_learning.html",
+                           certificates=services.of_learner(db.session, user.id))
+    return Markup(html)  # noqa: S704
 
 
 @bp.get("/my/certificates/<number>")
@@ -59,27 +80,13 @@ def credential_file(number: str):
                         "Content-Disposition": f'attachment; filename="{number}.json"'})
 
 
-def _public(certificate: Certificate | None) -> dict:
-    answer = services.Answer(certificate)
-    if certificate is None:
-        return {"status": answer.status}
-    body = {"status": answer.status, "certificate": {
-        "number": certificate.number, "learner": services.mask_name(certificate.learner_name),
-        "course": certificate.course_title, "hours": certificate.hours,
-        "issuing_unit": certificate.issuing_unit, "issued_on": local_date(certificate.issued_at)}}
-    if certificate.revoked_at:
-        body["revocation"] = {"date": local_date(certificate.revoked_at),
-                              "reason": certificate.revoked_reason}
-    return body
-
-
 @bp.get("/verify")
 @limiter.limit(VERIFY_LIMIT)
 def verify_form():
     number = (request.args.get("number") or "").strip()[:40]
     if not number:
         return render_template("certificates/verify_form.html", number="")
-    found = _public(services.by_number(db.session, number))
+    found = services.public_answer(services.by_number(db.session, number))
     status = 404 if found["status"] == "not_found" else 200
     return render_template("certificates/verify.html", answer=found, number=number), status
 
@@ -88,16 +95,9 @@ def verify_form():
 @limiter.limit(VERIFY_LIMIT)
 def verify(token: str):
     # Unknown and malformed tokens get the very same answer: nothing to enumerate.
-    found = _public(services.by_token(db.session, token))
+    found = services.public_answer(services.by_token(db.session, token))
     status = 404 if found["status"] == "not_found" else 200
     return render_template("certificates/verify.html", answer=found, number=None), status
-
-
-@bp.get("/api/v1/certificates/<token>")
-@limiter.limit(VERIFY_LIMIT)
-def verify_json(token: str):
-    found = _public(services.by_token(db.session, token))
-    return found, 404 if found["status"] == "not_found" else 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/certificates/revocations.json")
@@ -118,3 +118,29 @@ def public_key(key_id: str):
     if not document["id"].endswith("/" + key_id):
         abort(404)
     return document, 200, {"Cache-Control": "public, max-age=86400"}
+
+
+# Ministry admins revoke certificates, with a reason; who and when are recorded.
+
+@bp.get("/admin/certificates")
+@roles.ministry_admin_required
+def admin_find():
+    number = (request.args.get("number") or "").strip()[:40]
+    found = services.by_number(db.session, number) if number else None
+    return render_template("certificates/admin.html", number=number, certificate=found,
+                           date=local_date)
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/revoke")
+@roles.ministry_admin_required
+def admin_revoke(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    try:
+        services.revoke(db.session, certificate, current_user, request.form.get("reason", ""))
+    except services.CertificateError as error:
+        flash(error.message, "error")
+    else:
+        current_app.logger.info("certificate %s revoked by user %s", certificate.number,
+                                current_user.id)
+        flash(_("Đã thu hồi chứng chỉ %(number)s.", number=certificate.number), "success")
+    return redirect(url_for("certificates.admin_find", number=certificate.number))

@@ -8,8 +8,6 @@ second sync a no-op.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,7 +18,7 @@ from onetouch.content.library import CourseSource, Library, ModuleSource
 from onetouch.content.models import Course, CourseAsset, Module, Question, Quiz, QuizKind
 from onetouch.content.quizzes import QuizSource
 from onetouch.db import utcnow
-from onetouch.text import fold
+from onetouch.text import digest, fold
 
 KINDS = ("courses", "modules", "quizzes", "questions", "assets")
 OUTCOMES = ("added", "updated", "archived", "unchanged")
@@ -42,11 +40,6 @@ class SyncReport:
             outcomes = [*OUTCOMES, *(["removed"] if self.counts[kind]["removed"] else [])]
             lines.append(f"{kind}: " + ", ".join(f"{self.counts[kind][o]} {o}" for o in outcomes))
         return lines
-
-
-def digest(values: dict) -> str:
-    encoded = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 class _Sync:

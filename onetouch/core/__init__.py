@@ -1,7 +1,3 @@
-"""Site-wide pages: home, health check, language switch, error pages."""
+"""The base layer every feature may use: clock, errors, forms, health, rules, transactions.
 
-from flask import Blueprint
-
-bp = Blueprint("core", __name__)
-
-from onetouch.core import views  # noqa: E402,F401  (routes attach to bp)
+It imports no feature package."""

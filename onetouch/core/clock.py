@@ -18,3 +18,8 @@ def local_day(moment: datetime) -> date:
 def today() -> date:
     """Today in Việt Nam."""
     return datetime.now(VIETNAM).date()
+
+
+def local_date(moment: datetime) -> str:
+    """The day of ``moment`` in Việt Nam as printed on certificates: 31/12/2026."""
+    return local_day(moment).strftime("%d/%m/%Y")

@@ -1,25 +1,19 @@
-"""Home page, health check and language switch."""
+"""Site-wide routes and template helpers: health check, language switch, number format."""
 
 from functools import cache
 
 from babel import Locale
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
-from onetouch.accounts import roles
-from onetouch.accounts.models import AUDIENCE_LABELS
-from onetouch.core import bp
 from onetouch.core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 from onetouch.core.health import OK, database_status
 from onetouch.core.urls import safe_next
 from onetouch.extensions import LANGUAGE_COOKIE
 
+bp = Blueprint("core", __name__)
+
 ONE_YEAR = 365 * 24 * 3600
-
-
-@bp.get("/")
-def home():
-    return render_template("core/home.html", audiences=AUDIENCE_LABELS)
 
 
 @bp.get("/healthz")
@@ -34,7 +28,7 @@ def healthz():
 @bp.get("/lang/<code>")
 def set_language(code: str):
     """Remember the chosen language in a cookie; works without JavaScript."""
-    target = safe_next(request.args.get("next"), url_for("core.home"))
+    target = safe_next(request.args.get("next"), url_for("catalog.home"))
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
@@ -45,8 +39,7 @@ def set_language(code: str):
 @bp.app_context_processor
 def template_helpers() -> dict:
     return {"current_locale": lambda: str(get_locale()), "format_date": format_date,
-            "format_datetime": format_datetime,
-            "is_admin": roles.is_admin}
+            "format_datetime": format_datetime}
 
 
 @bp.app_template_filter("decimal")

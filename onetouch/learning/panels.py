@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from onetouch.content.models import Course, Module
 from onetouch.extensions import db
-from onetouch.learning import bp, services
+from onetouch.learning import services
 
 
 def course_panel(course: Course, modules: list[Module]) -> Markup:
@@ -56,8 +56,7 @@ def _resume(enrolment, modules: list[Module], done: set[int]) -> Module | None:
     return next((m for m in modules if m.id not in done), last or (modules[0] if modules else None))
 
 
-@bp.app_context_processor
-def _panels() -> dict:
+def template_globals() -> dict:
     return {"course_panel": course_panel, "lesson_panel": lesson_panel}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from onetouch.content.models import Course, Module, Quiz
 from onetouch.db import utcnow
 from onetouch.extensions import db
-from onetouch.quizzes import bp, services
+from onetouch.quizzes import services
 
 
 def _panel(quiz: Quiz | None, course: Course) -> Markup:
@@ -34,6 +34,5 @@ def exam_panel(course: Course) -> Markup:
     return _panel(services.final_exam(db.session, course), course)
 
 
-@bp.app_context_processor
-def _panels() -> dict:
+def template_globals() -> dict:
     return {"quiz_panel": quiz_panel, "exam_panel": exam_panel}

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
-from onetouch.content.sync import digest
 from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, updated
 from onetouch.learning import services as learning
 from onetouch.learning.models import Enrolment
 from onetouch.quizzes import grading, papers
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
+from onetouch.text import digest
 
 GRACE = timedelta(seconds=30)  # network and a slow phone: a submission this late still counts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -10,8 +10,11 @@ from flask_wtf import FlaskForm
 from onetouch.content.models import Course, Module
 from onetouch.db import utcnow
 from onetouch.extensions import db
-from onetouch.quizzes import bp, papers, services
+from onetouch.quizzes import panels, papers, services
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
+
+bp = Blueprint("quizzes", __name__)
+bp.app_context_processor(panels.template_globals)
 
 
 class AttemptForm(FlaskForm):

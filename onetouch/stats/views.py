@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from onetouch.accounts import roles
 from onetouch.accounts.models import AUDIENCE_LABELS
 from onetouch.catalog.services import live_courses
-from onetouch.content.models import Course
 from onetouch.extensions import db
 from onetouch.geo.models import Province
-from onetouch.stats import bp, charts, exports, queries
+from onetouch.stats import charts, exports, queries
 from onetouch.stats.filters import FilterError, Filters, parse
 
-
-def course_ids() -> set[int]:
-    return set(db.session.scalars(select(Course.id)))
+bp = Blueprint("stats", __name__)
 
 
 def _filters() -> tuple[Filters, str | None]:
     try:
-        return parse(request.args, course_ids()), None
+        return parse(request.args, queries.course_ids(db.session)), None
     except FilterError as error:
         return Filters(), f"{error.parameter}: {error.message}"
 

@@ -1,4 +1,5 @@
-"""The OpenAPI 3 description of API v1: statistics and certificate verification."""
+"""The OpenAPI 3 description of API v1. ``tests/api`` checks it against the URL map (every
+``/api/v1`` route is described, nothing else is) and against the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ ERROR = {"type": "object", "properties": {"error": {"type": "object", "propertie
     "message": {"type": "string"}}}}}
 
 
+COMMUNES = {"type": "object", "required": ["province", "communes"], "properties": {
+    "province": {"type": "string"},
+    "communes": {"type": "array", "items": {
+        "type": "object", "required": ["code", "name"],
+        "properties": {"code": {"type": "string"}, "name": {"type": "string"}}}}}}
+
+
+def _path(name: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
 def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
@@ -39,8 +51,9 @@ def document(server: str) -> dict:
     return {
         "openapi": "3.0.3",
         "info": {"title": "OneTouch API", "version": "1",
-                 "description": "Learner statistics per province and commune, and public "
-                                "verification of certificates."},
+                 "description": "Learner statistics per province and commune, public "
+                                "verification of certificates, and the communes of a "
+                                "province."},
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/stats/provinces": {"get": {
@@ -51,8 +64,7 @@ def document(server: str) -> dict:
                     "400": bad}}},
             "/api/v1/stats/provinces/{code}/communes": {"get": {
                 "summary": "Figures per commune of a province (its admins and the ministry)",
-                "parameters": [{"name": "code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}, *_filters()[1:]],
+                "parameters": [_path("code"), *_filters()[1:]],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "province": {"type": "string"}, "filters": {"type": "object"},
                     "communes": {"type": "array", "items": ROW}}}, "one object per commune"),
@@ -72,8 +84,7 @@ def document(server: str) -> dict:
                     "400": bad}}},
             "/api/v1/certificates/{token}": {"get": {
                 "summary": "Verify a certificate",
-                "parameters": [{"name": "token", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                "parameters": [_path("token")],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "status": {"type": "string", "enum": ["valid", "revoked"]},
                     "certificate": {"type": "object"}, "revocation": {"type": "object"}}},
@@ -81,5 +92,15 @@ def document(server: str) -> dict:
                     "404": _json({"type": "object", "properties": {
                         "status": {"type": "string", "enum": ["not_found"]}}},
                         "unknown or malformed token")}}},
+            "/api/v1/provinces/{code}/communes": {"get": {
+                "summary": "The communes of a province (2025 map), for choosing one's commune",
+                "parameters": [_path("code")],
+                "responses": {"200": _json(COMMUNES, "the province's communes, by name"),
+                              "404": _json(COMMUNES, "no such province: an empty list")}}},
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "the OpenAPI document of API v1",
+                                      "content": {"application/json": {
+                                          "schema": {"type": "object"}}}}}}},
         },
     }
