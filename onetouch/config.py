@@ -14,11 +14,13 @@ from flask import Flask
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from onetouch.core import clock
+
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_DEFAULT_LOCALE": "vi",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "BABEL_DEFAULT_TIMEZONE": clock.TIMEZONE_NAME,
     "LANGUAGES": ["vi", "en"],
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
