@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_learner_state(app)
     register_listeners(app)
     register_errorhandlers(app)
     transaction.init_app(app)
@@ -75,6 +76,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(stats_bp)
+
+
+def register_learner_state(app: Flask) -> None:
+    """The learner's panel on course and lesson pages. Learning builds the learner's state,
+    with the parts the quizzes and certificates add; the catalogue asks learning for it. Each
+    builds on the one it asks, so the functions are handed over here rather than imported."""
+    from onetouch.catalog import pages
+    from onetouch.certificates.services import course_certificate
+    from onetouch.learning import state
+    from onetouch.quizzes.services import course_standings
+
+    state.init_app(app, quizzes=course_standings, certificate=course_certificate)
+    pages.init_app(app, learner=state.for_page)
 
 
 def register_errorhandlers(app: Flask) -> None:

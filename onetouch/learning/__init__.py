@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learning", __name__)
 
-from onetouch.learning import admin_views, panels, views  # noqa: E402,F401  (routes, hooks)
+from onetouch.learning import admin_views, views  # noqa: E402,F401  (routes)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__)
 
-from onetouch.quizzes import panels, views  # noqa: E402,F401  (routes, template hooks)
+from onetouch.quizzes import views  # noqa: E402,F401  (routes)
