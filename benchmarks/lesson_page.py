@@ -10,7 +10,9 @@ so that noise from this shared machine falls on both alike; the medians are comp
 ``--logged-in`` adds a learner (``benchmarks/learner.py``: registered, enrolled in the lesson's
 course, its first lesson done), logs them in through the form and loads, with their session
 cookie, the lesson, the course page and "My learning", beside the anonymous lesson and the
-bare endpoint; it also counts the SQL statements of each of the learner's pages.
+bare endpoint; it also counts the SQL statements of each of the learner's pages. As a floor it
+loads the language switch with the same cookie: Flask, the session and the request hooks,
+with no query and no template.
 
 Needs wrk (Debian: apt-get install wrk). Writes benchmarks/results/lesson_page.json.
 """
@@ -110,6 +112,7 @@ def main() -> None:
     parser.add_argument("--output", default="lesson_page.json")
     args = parser.parse_args()
     statements = {}
+    load = {"before": os.getloadavg()}
     with tempfile.TemporaryDirectory() as instance:
         env = prepare(Path(instance), args.courses)
         env["ONETOUCH_PAGE_CACHE"] = "false" if args.no_page_cache else "true"
@@ -129,13 +132,15 @@ def main() -> None:
             for server in servers:
                 server.terminate()
                 server.wait()
-    report(args, {name: url for name, (url, _) in targets.items()}, runs, statements)
+    load["after"] = os.getloadavg()
+    report(args, {name: url for name, (url, _) in targets.items()}, runs, statements, load)
 
 
 def learner(env: dict, *args: str) -> str:
+    # The checkout's own onetouch, as gunicorn (run from ROOT) imports it.
     return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "learner.py"), *args],
-                          env=env, cwd=ROOT, check=True, capture_output=True,
-                          text=True).stdout.strip()
+                          env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def log_in(base: str, phone: str) -> str:
@@ -165,10 +170,13 @@ def add_learner(env: dict, targets: dict) -> tuple[dict, dict]:
     counted = json.loads(learner(env, "count", phone,
                                  *(url.removeprefix(base) for url in mine.values())))
     statements = {name: counted[url.removeprefix(base)] for name, url in mine.items()}
+    # The cheapest request a logged-in visitor makes through Flask: the language switch reads
+    # the session, runs every hook and answers a redirect, with no query and no template.
+    mine["floor_learner"] = f"{base}/lang/vi?next=/"
     return ({**targets, **{name: (url, headers) for name, url in mine.items()}}, statements)
 
 
-def report(args, targets: dict, runs: dict, statements: dict) -> None:
+def report(args, targets: dict, runs: dict, statements: dict, load: dict) -> None:
     median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
     result = {
         "command": "python benchmarks/lesson_page.py " + " ".join(sys.argv[1:]),
@@ -183,11 +191,14 @@ def report(args, targets: dict, runs: dict, statements: dict) -> None:
         "errors": {name: sum(r["errors"] for r in rs) for name, rs in runs.items()},
         "ratio": {name: rps / median["bare"] for name, rps in median.items()},
         "statements_per_request": statements,
+        # Other work on the machine slows long requests more than short ones: see the README.
+        "load_average": load,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps(result, indent=2, default=str) + "\n")
     print(json.dumps({k: result[k] for k in ("median_rps", "median_p99_ms", "errors", "ratio",
-                                             "statements_per_request")}, indent=2))
+                                             "statements_per_request", "load_average")},
+                     indent=2))
 
 
 if __name__ == "__main__":

@@ -99,10 +99,9 @@ def _personal(shell: Shell, learner: object | None) -> list[str]:
     """The personal blocks, rendered for this request, in the order of the shell's gaps."""
     env = current_app.jinja_env
     page = env.get_template(shell.template)
-    context = {"outline": shell.outline, "module": shell.module, "learner": learner}
-    current_app.update_template_context(context)
-    parts = []
-    for name in shell.gaps:
-        source = page if name in page.blocks else env.get_template(BASE_TEMPLATE)
-        parts.append("".join(source.blocks[name](source.new_context(context))))
-    return parts
+    values = {"outline": shell.outline, "module": shell.module, "learner": learner}
+    current_app.update_template_context(values)
+    # One context for every block: they share the page's variables and read no other block.
+    context = page.new_context(values)
+    return ["".join((page if name in page.blocks else env.get_template(BASE_TEMPLATE))
+                    .blocks[name](context)) for name in shell.gaps]

@@ -83,7 +83,7 @@ def course_certificate(session: Session, user_id: int, outline: CourseOutline,
                        enrolment: Row) -> Row | None:
     """The certificates' part of a learner's state in a course (see learning.state): the
     number of their certificate and when it was revoked, once the course is complete."""
-    if enrolment.completed_at is None:
+    if enrolment.completed_at is None or not outline.has_certificate:
         return None
     return session.connection().execute(
         COURSE_CERTIFICATE, {"user_id": user_id, "course_id": outline.id}).first()
