@@ -176,6 +176,12 @@ def add_learner(env: dict, targets: dict) -> tuple[dict, dict]:
     return ({**targets, **{name: (url, headers) for name, url in mine.items()}}, statements)
 
 
+def shown_path(path: Path) -> str:
+    """A path inside the checkout as the checkout knows it; no machine's folders in results."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
 def report(args, targets: dict, runs: dict, statements: dict, load: dict) -> None:
     median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
     result = {
@@ -183,7 +189,7 @@ def report(args, targets: dict, runs: dict, statements: dict, load: dict) -> Non
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
                    f"Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "settings": vars(args) | {"courses": str(args.courses)},
+        "settings": vars(args) | {"courses": shown_path(args.courses)},
         "targets": targets,
         "runs": runs,
         "median_rps": median,
