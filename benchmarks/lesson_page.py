@@ -5,6 +5,14 @@ so that noise from this shared machine falls on both alike; the medians are comp
 
     python benchmarks/lesson_page.py [--rounds 5] [--seconds 10] [--connections 16]
     python benchmarks/lesson_page.py --no-page-cache --output lesson_page_uncached.json
+    python benchmarks/lesson_page.py --logged-in --output lesson_page_logged_in.json
+
+``--logged-in`` adds a learner (``benchmarks/learner.py``: registered, enrolled in the lesson's
+course, its first lesson done), logs them in through the form and loads, with their session
+cookie, the lesson, the course page and "My learning", beside the anonymous lesson and the
+bare endpoint; it also counts the SQL statements of each of the learner's pages. As a floor it
+loads the language switch with the same cookie: Flask, the session and the request hooks,
+with no query and no template.
 
 Needs wrk (Debian: apt-get install wrk). Writes benchmarks/results/lesson_page.json.
 """
@@ -21,11 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
+USER_AGENT = "onetouch-benchmark"  # as benchmarks/learner.py logs in with
 
 
 def flask(env: dict, *args: str) -> None:
@@ -95,9 +106,13 @@ def main() -> None:
     parser = load_options(__doc__)
     parser.add_argument("--courses", type=Path, default=ROOT / "courses")
     parser.add_argument("--no-page-cache", action="store_true",
-                        help="render every request (the path of a logged-in learner)")
+                        help="render every request (no page cache, no kept shells)")
+    parser.add_argument("--logged-in", action="store_true",
+                        help="also load a logged-in learner's lesson, course and My learning")
     parser.add_argument("--output", default="lesson_page.json")
     args = parser.parse_args()
+    statements = {}
+    load = {"before": os.getloadavg()}
     with tempfile.TemporaryDirectory() as instance:
         env = prepare(Path(instance), args.courses)
         env["ONETOUCH_PAGE_CACHE"] = "false" if args.no_page_cache else "true"
@@ -105,37 +120,90 @@ def main() -> None:
         servers = [serve("wsgi:app", 8101, env, args.workers),
                    serve("bare_app:app", 8102, bare_env, args.workers)]
         try:
-            targets = {"lesson": lesson_url(env, "http://127.0.0.1:8101"),
-                       "bare": "http://127.0.0.1:8102/"}
+            targets = {"lesson": (lesson_url(env, "http://127.0.0.1:8101"), ()),
+                       "bare": ("http://127.0.0.1:8102/", ())}
+            if args.logged_in:
+                targets, statements = add_learner(env, targets)
             runs = {name: [] for name in targets}
             for _ in range(args.rounds):
-                for name, url in targets.items():
-                    runs[name].append(wrk(url, args.seconds, args.connections))
+                for name, (url, headers) in targets.items():
+                    runs[name].append(wrk(url, args.seconds, args.connections, *headers))
         finally:
             for server in servers:
                 server.terminate()
                 server.wait()
-    report(args, targets, runs)
+    load["after"] = os.getloadavg()
+    report(args, {name: url for name, (url, _) in targets.items()}, runs, statements, load)
 
 
-def report(args, targets: dict, runs: dict) -> None:
+def learner(env: dict, *args: str) -> str:
+    # The checkout's own onetouch, as gunicorn (run from ROOT) imports it.
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "learner.py"), *args],
+                          env={**env, "PYTHONPATH": str(ROOT)}, cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def log_in(base: str, phone: str) -> str:
+    """Log in through the form as a browser would; the session cookie, as a Cookie header."""
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    browser.addheaders = [("User-Agent", USER_AGENT)]
+    form = browser.open(f"{base}/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    data = {"identifier": phone, "password": "Trau-Vang!Song-Hong-27", "csrf_token": token}
+    landed = browser.open(f"{base}/login", urllib.parse.urlencode(data).encode(), timeout=10)
+    if not landed.url.endswith("/my/learning"):
+        raise SystemExit("the benchmark learner could not log in")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def add_learner(env: dict, targets: dict) -> tuple[dict, dict]:
+    """The learner's pages beside the anonymous lesson and the bare endpoint, and their
+    statements per request."""
+    lesson = targets["lesson"][0]
+    base, path = lesson.split("/courses/", 1)
+    course = f"{base}/courses/{path.split('/')[0]}"
+    phone = learner(env, "create", path.split("/")[0])
+    headers = ("-H", f"Cookie: {log_in(base, phone)}", "-H", f"User-Agent: {USER_AGENT}")
+    mine = {"lesson_learner": lesson, "course_learner": course,
+            "my_learning": f"{base}/my/learning"}
+    counted = json.loads(learner(env, "count", phone,
+                                 *(url.removeprefix(base) for url in mine.values())))
+    statements = {name: counted[url.removeprefix(base)] for name, url in mine.items()}
+    # The cheapest request a logged-in visitor makes through Flask: the language switch reads
+    # the session, runs every hook and answers a redirect, with no query and no template.
+    mine["floor_learner"] = f"{base}/lang/vi?next=/"
+    return ({**targets, **{name: (url, headers) for name, url in mine.items()}}, statements)
+
+
+def shown_path(path: Path) -> str:
+    """A path inside the checkout as the checkout knows it; no machine's folders in results."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
+def report(args, targets: dict, runs: dict, statements: dict, load: dict) -> None:
     median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
     result = {
         "command": "python benchmarks/lesson_page.py " + " ".join(sys.argv[1:]),
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
                    f"Python {platform.python_version()}",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "settings": vars(args) | {"courses": str(args.courses)},
+        "settings": vars(args) | {"courses": shown_path(args.courses)},
         "targets": targets,
         "runs": runs,
         "median_rps": median,
         "median_p99_ms": {n: statistics.median(r["p99_ms"] for r in rs) for n, rs in runs.items()},
         "errors": {name: sum(r["errors"] for r in rs) for name, rs in runs.items()},
-        "ratio": median["lesson"] / median["bare"],
+        "ratio": {name: rps / median["bare"] for name, rps in median.items()},
+        "statements_per_request": statements,
+        # Other work on the machine slows long requests more than short ones: see the README.
+        "load_average": load,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps(result, indent=2, default=str) + "\n")
-    print(json.dumps({k: result[k] for k in ("median_rps", "median_p99_ms", "errors", "ratio")},
+    print(json.dumps({k: result[k] for k in ("median_rps", "median_p99_ms", "errors", "ratio",
+                                             "statements_per_request", "load_average")},
                      indent=2))
 
 

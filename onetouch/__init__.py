@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from onetouch import config
 from onetouch.core import transaction
 from onetouch.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
-from onetouch.listeners import register_listeners
+from onetouch.listeners import register_listeners, register_page_parts
 
 MIGRATIONS_DIR = "migrations"
 
@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_listeners(app)
+    register_page_parts(app)
     register_errorhandlers(app)
     transaction.init_app(app)
     register_commands(app)

@@ -7,8 +7,7 @@ announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
 
-It also connects what a feature adds to a page of a feature below it, so that the lower one
-never imports the higher: certificates add the learner's certificates to "My learning".
+``register_page_parts`` connects what a feature adds to a page of a feature below it.
 """
 
 from __future__ import annotations
@@ -18,10 +17,24 @@ from flask import Flask
 
 def register_listeners(app: Flask) -> None:
     from onetouch.certificates import hooks
-    from onetouch.certificates import views as certificates
-    from onetouch.learning import views as learning
     from onetouch.stats import events
 
     hooks.connect()
     events.connect()
+
+
+def register_page_parts(app: Flask) -> None:
+    """What a feature adds to the pages of a feature it builds on, handed over here so that
+    the lower one never imports the higher: learning builds the learner's state with the
+    quizzes' standing and the certificate, the catalogue's course and lesson pages ask
+    learning for it, and certificates add the learner's certificates to "My learning"."""
+    from onetouch.catalog import pages
+    from onetouch.certificates import views as certificates
+    from onetouch.certificates.services import course_certificate
+    from onetouch.learning import state
+    from onetouch.learning import views as learning
+    from onetouch.quizzes.services import course_standings
+
+    state.init_app(app, quizzes=course_standings, certificate=course_certificate)
+    pages.init_app(app, learner=state.for_page)
     learning.add_my_learning_section(app, certificates.my_learning_section)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, exists
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from onetouch.db import str_enum, utcnow
 from onetouch.extensions import db
@@ -110,3 +110,8 @@ class RoleGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+
+
+# Whether the user holds any role, loaded in the statement that loads the user: the menu of
+# every page asks whether the user is an administrator, and most users hold no role.
+User.has_roles = column_property(exists().where(RoleGrant.user_id == User.id))

@@ -27,6 +27,9 @@ def admin_provinces(user: User) -> set[str]:
 
 
 def is_admin(user: User) -> bool:
+    # has_roles comes with the user: no query for the roles of the many who hold none.
+    if not user.is_authenticated or not user.has_roles:
+        return False
     return is_ministry_admin(user) or bool(admin_provinces(user))
 
 

@@ -7,8 +7,13 @@ every server, with no server-side session store.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from onetouch.accounts.models import User
 from onetouch.extensions import db, login_manager
+
+# Built once: every request of a logged-in user runs it.
+USER = select(User).where(User.id == bindparam("id"))
 
 
 @login_manager.user_loader
@@ -17,7 +22,7 @@ def load_user(session_id: str) -> User | None:
     if not (raw_id.isascii() and raw_id.isdigit() and raw_version.isascii()
             and raw_version.isdigit()):
         return None
-    user = db.session.get(User, int(raw_id))
+    user = db.session.scalars(USER, {"id": int(raw_id)}).one_or_none()
     if user is None or not user.is_active or user.session_version != int(raw_version):
         return None
     return user

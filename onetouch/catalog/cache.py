@@ -33,7 +33,9 @@ class PageCache:
     def __init__(self, max_entries: int, check_seconds: float) -> None:
         self.max_entries = max_entries
         self.check_seconds = check_seconds
-        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        # Whole pages for anonymous visitors, (body, etag), keyed by cache_key(); and the
+        # shells of pages (see pages.py), keyed by ("shell", *cache_key()).
+        self.entries: OrderedDict[tuple, object] = OrderedDict()
         self.version: str | None = None
         self.checked_at = float("-inf")
         self.lock = threading.Lock()
@@ -53,20 +55,24 @@ class PageCache:
                 self.checked_at = now
         return self.version
 
-    def get(self, key: tuple) -> tuple[bytes, str] | None:
+    def get(self, key: tuple):
         with self.lock:
             hit = self.entries.get(key)
             if hit is not None:
                 self.entries.move_to_end(key)
             return hit
 
-    def put(self, key: tuple, body: bytes, version: str) -> tuple[bytes, str]:
-        etag = hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32]
+    def keep(self, key: tuple, value):
+        """Keep anything derived from the library alone; dropped with the pages by a sync."""
         with self.lock:
-            self.entries[key] = (body, etag)
+            self.entries[key] = value
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
-        return body, etag
+        return value
+
+    def put(self, key: tuple, body: bytes, version: str) -> tuple[bytes, str]:
+        etag = hashlib.sha256(repr((version, key)).encode()).hexdigest()[:32]
+        return self.keep(key, (body, etag))
 
 
 def init_app(app: Flask) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from onetouch.content.models import Course, CourseAsset, Module, Question, Quiz, QuizKind
+from onetouch.content.models import Course, CourseAsset, Module
 
 
 def live_courses(session: Session, audience: str | None = None) -> list[Course]:
@@ -35,33 +35,6 @@ def syllabus(session: Session, course: Course) -> list[Module]:
         .where(Module.course_id == course.id, Module.archived_at.is_(None))
         .order_by(Module.position)
     ))
-
-
-@dataclass
-class QuizSummary:
-    module_id: int | None
-    questions: int
-    draw: int | None
-    pass_percent: int
-
-    @property
-    def per_attempt(self) -> int:
-        return min(self.draw or self.questions, self.questions)
-
-
-def quiz_summaries(session: Session, course: Course) -> dict[int | None, QuizSummary]:
-    """Per module id (None for the final exam): bank size, draw and pass mark."""
-    rows = session.execute(
-        select(Quiz.module_id, Quiz.kind, Quiz.draw, Quiz.pass_percent, func.count(Question.id))
-        .join(Question, (Question.quiz_id == Quiz.id) & Question.archived_at.is_(None))
-        .where(Quiz.course_id == course.id, Quiz.archived_at.is_(None))
-        .group_by(Quiz.id)
-    ).all()
-    return {
-        (None if kind is QuizKind.FINAL else module_id):
-            QuizSummary(module_id, count, draw, passing)
-        for module_id, kind, draw, passing, count in rows
-    }
 
 
 @dataclass

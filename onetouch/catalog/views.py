@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, make_response, render_template, request
 
 from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
-from onetouch.catalog import services
+from onetouch.catalog import pages, services
 from onetouch.catalog.cache import public_page
+from onetouch.catalog.outline import outline
 from onetouch.catalog.search import search
 from onetouch.extensions import db
 
@@ -39,18 +40,26 @@ def index():
 @bp.get("/courses/<slug>")
 @public_page
 def course(slug: str):
+    return pages.render("catalog/course.html", lambda: _course(slug))
+
+
+def _course(slug: str) -> dict:
     found = services.course_by_slug(db.session, slug) or abort(404)
     modules = services.syllabus(db.session, found)
-    return render_template("catalog/course.html", course=found, modules=modules,
-                           quizzes=services.quiz_summaries(db.session, found),
-                           labels=AUDIENCE_LABELS)
+    return {"course": found, "modules": modules, "labels": AUDIENCE_LABELS,
+            "outline": outline(db.session, found, modules), "module": None}
 
 
 @bp.get("/courses/<slug>/<module_slug>")
 @public_page
 def lesson(slug: str, module_slug: str):
+    return pages.render("catalog/lesson.html", lambda: _lesson(slug, module_slug))
+
+
+def _lesson(slug: str, module_slug: str) -> dict:
     found = services.lesson(db.session, slug, module_slug) or abort(404)
-    return render_template("catalog/lesson.html", lesson=found)
+    course = outline(db.session, found.course, found.modules)
+    return {"lesson": found, "outline": course, "module": course.module(found.module.id)}
 
 
 @bp.get("/courses/<slug>/assets/<path:path>")

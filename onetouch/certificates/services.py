@@ -7,10 +7,11 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
+from onetouch.catalog.outline import CourseOutline
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.content.models import Course
@@ -77,6 +78,21 @@ def issue(session: Session, enrolment: Enrolment) -> Certificate | None:
 def certificate_of(session: Session, enrolment: Enrolment) -> Certificate | None:
     return session.scalar(select(Certificate).where(Certificate.user_id == enrolment.user_id,
                                                     Certificate.course_id == enrolment.course_id))
+
+
+def course_certificate(session: Session, user_id: int, outline: CourseOutline,
+                       enrolment: Row) -> Row | None:
+    """The certificates' part of a learner's state in a course (see learning.state): the
+    number of their certificate and when it was revoked, once the course is complete."""
+    if enrolment.completed_at is None or not outline.has_certificate:
+        return None
+    return session.connection().execute(
+        COURSE_CERTIFICATE, {"user_id": user_id, "course_id": outline.id}).first()
+
+
+# Built once and run as plain rows (see learning.state).
+COURSE_CERTIFICATE = select(Certificate.number, Certificate.revoked_at).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.course_id == bindparam("course_id"))
 
 
 def backfill(session: Session) -> int:

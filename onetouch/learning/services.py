@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
@@ -186,7 +186,7 @@ def completed_module_ids(session: Session, enrolment: Enrolment) -> set[int]:
 
 def enrolments_of(session: Session, user: User) -> list[Enrolment]:
     return list(session.scalars(
-        select(Enrolment).join(Enrolment.course)
+        select(Enrolment).join(Enrolment.course).options(contains_eager(Enrolment.course))
         .where(Enrolment.user_id == user.id, Enrolment.left_at.is_(None),
                Course.archived_at.is_(None))
         .order_by(Enrolment.enrolled_at.desc())))

@@ -20,12 +20,11 @@ from onetouch.core.forms import options
 from onetouch.extensions import db
 from onetouch.geo.models import Province
 from onetouch.geo.services import provinces
-from onetouch.learning import panels, required, services
+from onetouch.learning import required, services
 from onetouch.learning.forms import RequiredTrainingForm
 from onetouch.learning.models import RequiredTraining
 
 bp = Blueprint("learning", __name__)
-bp.app_context_processor(panels.template_globals)
 SECTIONS = "onetouch.my_learning_sections"
 
 

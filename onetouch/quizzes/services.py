@@ -7,17 +7,20 @@ requests grade it exactly once.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
+from onetouch.catalog.outline import CourseOutline
 from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
 from onetouch.core.rules import RuleError
-from onetouch.db import insert_or_ignore, updated
+from onetouch.db import insert_or_ignore, updated, utcnow
 from onetouch.learning import services as learning
 from onetouch.learning.models import Enrolment
 from onetouch.quizzes import grading, papers
@@ -38,9 +41,17 @@ class Standing:
     used: int
     best: float | None
     passed: bool
-    open_attempt: QuizAttempt | None
+    open_attempt: Row | None  # the open attempt's id, if one is open
     wait_until: datetime | None
     limit_reached: bool
+
+
+class Rules(Protocol):
+    """What a standing depends on: a Quiz, or a quiz of a course's outline."""
+
+    id: int
+    attempt_limit: int | None
+    cooldown_seconds: int
 
 
 def finished(session: Session, user: User, quiz: Quiz) -> list[QuizAttempt]:
@@ -56,15 +67,46 @@ def open_attempt(session: Session, user: User, quiz: Quiz) -> QuizAttempt | None
         QuizAttempt.status == AttemptStatus.OPEN))
 
 
+# Built once and run as plain rows on the session's connection: a learner's every course and
+# lesson page asks where they stand (see learning.state), and building the statement and
+# loading ORM objects would cost more than the query.
+ATTEMPT_FIELDS = (QuizAttempt.id, QuizAttempt.quiz_id, QuizAttempt.status,
+                  QuizAttempt.score_percent, QuizAttempt.passed, QuizAttempt.submitted_at)
+QUIZ_ATTEMPTS = select(*ATTEMPT_FIELDS).where(QuizAttempt.user_id == bindparam("user_id"),
+                                              QuizAttempt.quiz_id == bindparam("quiz_id"))
+# An attempt belongs to the enrolment in its course: one learner's attempts in one course.
+ENROLMENT_ATTEMPTS = select(*ATTEMPT_FIELDS).where(
+    QuizAttempt.enrolment_id == bindparam("enrolment_id"))
+
+
 def standing(session: Session, user: User, quiz: Quiz, now: datetime) -> Standing:
-    done = finished(session, user, quiz)
+    rows = session.connection().execute(QUIZ_ATTEMPTS, {"user_id": user.id, "quiz_id": quiz.id})
+    return _standing(quiz, rows.all(), now)
+
+
+def course_standings(session: Session, user_id: int, outline: CourseOutline,
+                     enrolment: Row) -> dict[int, Standing]:
+    """The quizzes' part of a learner's state in a course (see learning.state): their
+    standing with each quiz of the course, by quiz id, while they are enrolled."""
+    if enrolment.left_at is not None:
+        return {}
+    attempts = defaultdict(list)
+    for row in session.connection().execute(ENROLMENT_ATTEMPTS, {"enrolment_id": enrolment.id}):
+        attempts[row.quiz_id].append(row)
+    now = utcnow()
+    return {quiz.id: _standing(quiz, attempts[quiz.id], now) for quiz in outline.quizzes.values()}
+
+
+def _standing(quiz: Rules, attempts: list[Row], now: datetime) -> Standing:
+    done = [a for a in attempts if a.status is not AttemptStatus.OPEN]
     scores = [a.score_percent for a in done if a.score_percent is not None]
     last = max((a.submitted_at for a in done if a.submitted_at), default=None)
     wait = last + timedelta(seconds=quiz.cooldown_seconds) if last and quiz.cooldown_seconds \
         else None
     return Standing(
         used=len(done), best=max(scores) if scores else None,
-        passed=any(a.passed for a in done), open_attempt=open_attempt(session, user, quiz),
+        passed=any(a.passed for a in done),
+        open_attempt=next((a for a in attempts if a.status is AttemptStatus.OPEN), None),
         wait_until=wait if wait and wait > now else None,
         limit_reached=quiz.attempt_limit is not None and len(done) >= quiz.attempt_limit)
 

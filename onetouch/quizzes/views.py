@@ -10,11 +10,10 @@ from flask_wtf import FlaskForm
 from onetouch.content.models import Course, Module
 from onetouch.db import utcnow
 from onetouch.extensions import db
-from onetouch.quizzes import panels, papers, services
+from onetouch.quizzes import papers, services
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 
 bp = Blueprint("quizzes", __name__)
-bp.app_context_processor(panels.template_globals)
 
 
 class AttemptForm(FlaskForm):
