@@ -119,6 +119,7 @@ def _flask(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # the flask command in a process of its own
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

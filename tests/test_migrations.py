@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from onetouch import create_app
 from onetouch.catalog.search_index import include_name
 from onetouch.extensions import db
-from tests.conftest import make_config
+from tests.fixtures.apps import make_config
 
 
 def _tables() -> set[str]:

@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 
 from onetouch.extensions import db
 from onetouch.geo.services import load_units
-from tests.conftest import PASSWORD, first_commune
+from tests.fixtures.users import PASSWORD, first_commune
 from tests.postgres import running_server
 
 OUTAGE_TEXT = "Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau ít phút."
@@ -71,6 +71,7 @@ def own_postgres():
         yield server
 
 
+@pytest.mark.slow  # a PostgreSQL server of its own, killed and started again
 @pytest.mark.postgres
 def test_postgresql_killed_then_started_again(own_postgres, app_for):
     app = app_for(own_postgres.url(), PROPAGATE_EXCEPTIONS=False)

@@ -10,6 +10,8 @@ import pytest
 from tests.live import PROJECT_ROOT, Browser, clean_env, gunicorn, server_env
 from tests.postgres import _free_port
 
+pytestmark = pytest.mark.slow  # gunicorn, or the interpreter, in a process of its own
+
 
 @pytest.fixture
 def server(database_url, tmp_path):

@@ -6,13 +6,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from onetouch import create_app
 from onetouch.accounts.signals import user_registered
 from onetouch.certificates import hooks
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.learning.signals import course_completed, enrolled
 from onetouch.stats import events
-from tests.conftest import make_config
+from tests.fixtures.apps import make_config
 
 EXPECTED = {
     "user_registered": (user_registered, {events.registered}),
@@ -41,6 +43,7 @@ def test_create_app_adds_the_certificates_to_my_learning(tmp_path):
     assert app.extensions[learning.SECTIONS] == [certificates.my_learning_section]
 
 
+@pytest.mark.slow  # a fresh interpreter in a process of its own
 def test_importing_the_features_connects_nothing():
     """Only create_app wires listeners: importing every package leaves the signals silent."""
     script = ("import onetouch.certificates.views, onetouch.stats.views, onetouch.learning.views\n"

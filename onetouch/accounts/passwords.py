@@ -7,6 +7,7 @@ from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from onetouch.text import fold
@@ -16,28 +17,41 @@ MAX_LENGTH = 128
 # OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 degree of parallelism.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32,
                         salt_len=16, type=Type.ID)
+# The test suite registers and logs in people by the thousand: in an app under TESTING, the
+# same algorithm at its lowest cost. Nothing else ever uses it.
+TESTING_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, hash_len=32,
+                                salt_len=16, type=Type.ID)
+
+
+def hasher() -> PasswordHasher:
+    testing = has_app_context() and current_app.testing
+    return TESTING_HASHER if testing else HASHER
 
 
 def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return HASHER.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return HASHER.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)
+
+
+def dummy_hash() -> str:
+    return _dummy_hash(hasher())
 
 
 # A hash to verify against when no account matches, so that a wrong phone number takes
 # as long as a wrong password and timing does not reveal who has an account.
 @cache
-def dummy_hash() -> str:
-    return HASHER.hash("onetouch-no-such-account")
+def _dummy_hash(chosen: PasswordHasher) -> str:
+    return chosen.hash("onetouch-no-such-account")
 
 
 @cache

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from onetouch.accounts.models import User
 from onetouch.extensions import db
-from tests.conftest import first_commune
+from tests.fixtures.users import first_commune
 
 
 def citizen_form(app, **changes) -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.extensions import db
-from tests.conftest import PASSWORD, first_commune
+from tests.fixtures.users import PASSWORD, first_commune
 
 
 def count_users(app) -> int:

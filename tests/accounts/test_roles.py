@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from onetouch.accounts.models import Role, RoleGrant, User
 from onetouch.extensions import db
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 def test_create_admin_and_grant_province_admin(runner, app, make_user):

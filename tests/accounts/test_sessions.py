@@ -13,7 +13,7 @@ from sqlalchemy import select
 from onetouch.accounts.models import User
 from onetouch.accounts.services import make_reset_token, user_for_reset_token
 from onetouch.extensions import db
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from tests.postgres import _free_port
 
 NEW_PASSWORD = "Song-Da!Muong-Thanh-44"
@@ -135,7 +135,7 @@ def test_smtp_backend_sends_the_reset_mail(app_for, database_url):
                            MAIL_PORT=port, MAIL_SENDER="OneTouch <no-reply@onetouch.test>")
         from onetouch.accounts.models import AudienceGroup
         from onetouch.accounts.services import Registration, register
-        from tests.conftest import first_commune
+        from tests.fixtures.users import first_commune
 
         with smtp_app.app_context():
             register(db.session, Registration(

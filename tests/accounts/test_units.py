@@ -33,6 +33,19 @@ def test_hash_uses_argon2id_with_owasp_parameters():
     assert not passwords.verify_password("not a hash", "x")
 
 
+def test_a_served_app_hashes_at_the_owasp_parameters_and_only_tests_cheaply(tmp_path):
+    from onetouch import create_app
+    from tests.fixtures.apps import make_config
+
+    config = make_config(f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    for testing, parameters in ((False, "m=19456,t=2,p=1"), (True, "m=8,t=1,p=1")):
+        with create_app({**config, "TESTING": testing}).app_context():
+            hashed = passwords.hash_password("Trau-Vang!Song-Hong-27")
+            assert hashed.startswith("$argon2id$")
+            assert parameters in hashed
+            assert passwords.verify_password(hashed, "Trau-Vang!Song-Hong-27")
+
+
 @pytest.mark.parametrize(("password", "expected"), [
     ("ngan1", "ít nhất 8 ký tự"),
     ("password123", "quá phổ biến"),

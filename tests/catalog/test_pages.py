@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.content.conftest import edit
+from tests.fixtures.courses import edit
 
 
 @pytest.mark.usefixtures("synced")

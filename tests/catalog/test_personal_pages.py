@@ -12,10 +12,8 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from onetouch.catalog import pages, views
-from tests.certificates.conftest import complete_course
-from tests.conftest import PASSWORD, phone_of
-from tests.content.conftest import edit
-from tests.quizzes.conftest import quiz_ids  # noqa: F401  (fixture)
+from tests.fixtures.courses import edit
+from tests.fixtures.users import PASSWORD, phone_of
 
 COURSE = "/courses/mau-khoa-hoc"
 LESSON = f"{COURSE}/thuc-hanh"
@@ -30,18 +28,19 @@ def learner(client, make_user, login, synced_library):
 
 
 @pytest.fixture
-def graduate(client, app, make_user, login, synced_library, quiz_ids):  # noqa: F811
+def graduate(client, make_user, login, factories, synced_library):
     """A learner with the most to show: every quiz attempted, the course complete, a
     certificate."""
-    login(client, make_user(full_name="Hà Thị Mai"))
-    client.post(f"{COURSE}/enrol")
-    complete_course(client, app, quiz_ids)
+    user = make_user(full_name="Hà Thị Mai")
+    login(client, user)
+    factories.complete_course(user)
 
 
 @pytest.mark.parametrize("who", ["learner", "graduate"])
 @pytest.mark.parametrize("url", [LESSON, COURSE])
 def test_a_learners_page_costs_a_few_statements_and_writes_nothing(request, client, queries,
-                                                                   who, url):
+                                                                   synced_library, who, url):
+    # synced_library is named here because the database is chosen before getfixturevalue runs.
     request.getfixturevalue(who)
     assert client.get(url).status_code == 200  # the first request renders the shell
     with queries() as seen:

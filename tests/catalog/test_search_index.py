@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from onetouch.catalog.search import search
 from onetouch.extensions import db
-from tests.content.conftest import SAMPLE, edit
+from tests.fixtures.courses import SAMPLE, edit
 
 COURSE = "mau-khoa-hoc"
 BEFORE_THE_INDEX = "b061d98a7cf4"  # the migration before the one that makes the index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.fixtures.courses import SAMPLE
 
 LESSON = "/courses/mau-khoa-hoc/gioi-thieu"
 

@@ -17,7 +17,8 @@ from onetouch.certificates import services
 from onetouch.certificates.models import Certificate
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment
-from tests.certificates.conftest import NAME
+from tests.fixtures.certificates import NAME
+from tests.fixtures.courses import edit
 
 
 def test_completing_the_course_issues_one_certificate(client, app, certified):
@@ -218,16 +219,13 @@ def test_backfill_issues_missing_certificates_once(app, runner, certified):
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
 
-def test_a_name_with_html_is_shown_as_text_everywhere(client, app, make_user, login, quiz_ids):
-    from tests.certificates.conftest import complete_course
-
+def test_a_name_with_html_is_shown_as_text_everywhere(client, make_user, login, factories,
+                                                      synced_library):
     name = '<script>alert("x")</script> Lê <b>Văn</b> Tám'
-    login(client, make_user(full_name=name))
-    client.post("/courses/mau-khoa-hoc/enrol")
-    complete_course(client, app, quiz_ids)
-    with app.app_context():
-        certificate = db.session.scalar(select(Certificate))
-        number, token = certificate.number, certificate.token
+    user = make_user(full_name=name)
+    login(client, user)
+    certificate = factories.issue_certificate(user)
+    number, token = certificate.number, certificate.token
     pages = [client.get(url).get_data(as_text=True) for url in (
         "/my/certificates", f"/my/certificates/{number}", f"/verify/{token}", "/profile",
         "/my/learning")]
@@ -249,16 +247,11 @@ def test_number_typing_mistakes_are_forgiven():
     assert services.mask_name("Tâm") == "T."
 
 
-def test_courses_without_certificates_issue_none(app, library, synced_library, client,
-                                                 make_user, login, quiz_ids):
-    from tests.certificates.conftest import complete_course
-    from tests.content.conftest import edit
-
+def test_courses_without_certificates_issue_none(app, library, synced_library, make_user,
+                                                 factories):
     edit(library / "mau-khoa-hoc" / "course.yml", "certificate: true", "certificate: false")
     synced_library()
-    login(client, make_user())
-    client.post("/courses/mau-khoa-hoc/enrol")
-    complete_course(client, app, quiz_ids)
+    factories.complete_course(make_user())
     with app.app_context():
         assert db.session.scalar(select(Enrolment.completed_at)) is not None
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 0

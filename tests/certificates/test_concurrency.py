@@ -61,6 +61,6 @@ def check(app, numbers: list[str]) -> None:
     assert numbers == [only] * COMPLETIONS
 
 
-def test_twenty_concurrent_completions(app):
+def test_twenty_concurrent_completions(app, synced_library):
     prepare(app)
     check(app, complete_at_once(app, ready_to_complete(app)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onetouch.content.library import load_library
-from tests.content.conftest import edit, line_of
+from tests.fixtures.courses import edit, line_of
 
 
 def problems(root) -> list[tuple[str, int, str]]:

@@ -8,7 +8,7 @@ import pytest
 
 from onetouch.content.library import load_library
 from onetouch.content.render import render_inline
-from tests.content.conftest import edit
+from tests.fixtures.courses import edit
 
 CORPUS = [
     "<script>alert(1)</script>",

@@ -11,7 +11,7 @@ from onetouch.content.library import load_library
 from onetouch.content.models import Course, CourseAsset, Module, Question, Quiz
 from onetouch.content.sync import sync_library
 from onetouch.learning.models import Enrolment, ModuleProgress
-from tests.content.conftest import edit
+from tests.fixtures.courses import edit
 
 
 def sync(session, root, **options):

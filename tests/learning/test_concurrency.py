@@ -5,23 +5,24 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.accounts.services import Registration, register
-from onetouch.content.library import load_library
-from onetouch.content.sync import sync_library
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment
-from tests.conftest import PASSWORD, SAMPLE, first_commune
+from tests.fixtures.users import PASSWORD, first_commune
 from tests.live import Browser, gunicorn, server_env
+
+pytestmark = pytest.mark.slow  # gunicorn workers
 
 REQUESTS = 50
 
 
 def prepare(app) -> None:
+    """The learner who enrols (the test's database has the sample course: synced_library)."""
     with app.app_context():
-        sync_library(db.session, load_library(SAMPLE))
         register(db.session, Registration(
             full_name="Lê Thị Hoa", phone="0912000001", password=PASSWORD, province_code="01",
             commune_code=first_commune("01"), audience=AudienceGroup.CITIZEN, consent=True))
@@ -47,7 +48,7 @@ def count_enrolments(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Enrolment))
 
 
-def test_fifty_concurrent_enrolments(app, database_url, tmp_path):
+def test_fifty_concurrent_enrolments(app, database_url, synced_library, tmp_path):
     prepare(app)
     with gunicorn(server_env(database_url, tmp_path / "instance"), workers=4) as base:
         statuses = enrol_at_once(base)

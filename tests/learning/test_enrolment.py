@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment, ModuleProgress
-from tests.content.conftest import edit
+from tests.fixtures.courses import edit
 
 COURSE = "/courses/mau-khoa-hoc"
 

@@ -6,13 +6,7 @@ import re
 
 import pytest
 
-from tests.certificates.conftest import complete_course
-from tests.quizzes.conftest import (  # noqa: F401  (fixtures used here too)
-    answer_form,
-    paper_of,
-    quiz_ids,
-    start,
-)
+from tests.fixtures.quizzes import answer_form, paper_of, start
 
 COURSE = "/courses/mau-khoa-hoc"
 QUIZ_LESSON = f"{COURSE}/gioi-thieu"  # completed by passing its quiz
@@ -90,7 +84,7 @@ def test_a_lesson_read_shows_done_and_the_next_unfinished_one(client, learner):
 
 
 def test_a_quiz_passed_shows_the_best_score_and_completes_the_lesson(client, app, learner,
-                                                                    quiz_ids):  # noqa: F811
+                                                                    quiz_ids):
     client.post(f"{COURSE}/enrol")
     pass_quiz(client, app, quiz_ids["module"])
     lesson = panel(page(client, QUIZ_LESSON))
@@ -101,15 +95,14 @@ def test_a_quiz_passed_shows_the_best_score_and_completes_the_lesson(client, app
     assert f'href="{READ_LESSON}">Học tiếp: Thực hành nộp hồ sơ' in lesson
 
 
-def test_an_open_attempt_is_resumed(client, learner, quiz_ids):  # noqa: F811
+def test_an_open_attempt_is_resumed(client, learner, quiz_ids):
     client.post(f"{COURSE}/enrol")
     start(client, quiz_ids["module"])
     assert "Làm tiếp bài đang dở" in panel(page(client, QUIZ_LESSON))
 
 
-def test_a_completed_course_links_the_certificate(client, app, learner, quiz_ids):  # noqa: F811
-    client.post(f"{COURSE}/enrol")
-    complete_course(client, app, quiz_ids)
+def test_a_completed_course_links_the_certificate(client, learner, factories):
+    factories.complete_course(learner)
     course = panel(page(client, COURSE))
     assert "Bạn đã hoàn thành khóa học này." in course
     assert "Đã hoàn thành 2/2 bài học bắt buộc" in course

@@ -23,9 +23,11 @@ from onetouch.content.models import Module, Quiz, QuizKind
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment, ModuleProgress
 from onetouch.quizzes.models import QuizAttempt
-from tests.conftest import PASSWORD, first_commune
+from tests.fixtures.quizzes import answer_form
+from tests.fixtures.users import PASSWORD, first_commune
 from tests.live import Browser, gunicorn, server_env
-from tests.quizzes.conftest import answer_form
+
+pytestmark = pytest.mark.slow  # gunicorn workers and many browsers at once
 
 COURSE = "/courses/mau-khoa-hoc"
 LEARNERS = 16

@@ -81,7 +81,7 @@ def _enrol(app, user_id: int, completed: bool) -> None:
 @pytest.fixture
 def overdue_setup(app, make_user, login, synced_library):
     """Four officials in Hà Nội's first two communes and one in TP.HCM; deadline passed."""
-    from tests.conftest import first_commune
+    from tests.fixtures.users import first_commune
 
     with app.app_context():
         from onetouch.geo.services import communes_of

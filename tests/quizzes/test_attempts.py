@@ -12,8 +12,8 @@ from onetouch.db import utcnow
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment, ModuleProgress
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
-from tests.content.conftest import edit
-from tests.quizzes.conftest import answer_form, attempt_row, paper_of, start
+from tests.fixtures.courses import edit
+from tests.fixtures.quizzes import answer_form, attempt_row, paper_of, start
 
 
 def test_the_paper_reveals_no_answer(client, app, learner, quiz_ids):

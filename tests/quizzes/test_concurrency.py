@@ -6,16 +6,19 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
+import pytest
 from sqlalchemy import func, select
 
 from onetouch.content.models import Module, Quiz
 from onetouch.extensions import db
 from onetouch.learning.models import ModuleProgress
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
-from tests.conftest import PASSWORD
+from tests.fixtures.quizzes import answer_form
+from tests.fixtures.users import PASSWORD
 from tests.learning.test_concurrency import prepare
 from tests.live import Browser, gunicorn, server_env
-from tests.quizzes.conftest import answer_form
+
+pytestmark = pytest.mark.slow  # gunicorn workers
 
 REQUESTS = 20
 
@@ -56,7 +59,7 @@ def check(app, statuses: list[int], attempt_id: int) -> None:
         assert completed[0].completed_at is not None
 
 
-def test_twenty_concurrent_submissions(app, database_url, tmp_path):
+def test_twenty_concurrent_submissions(app, database_url, synced_library, tmp_path):
     prepare(app)
     with gunicorn(server_env(database_url, tmp_path / "instance"), workers=4) as base:
         statuses, attempt_id = submit_at_once(app, base)

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onetouch.quizzes.models import AttemptStatus
-from tests.quizzes.conftest import attempt_row, paper_of, start
+from tests.fixtures.quizzes import attempt_row, paper_of, start
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 field = st.one_of(st.sampled_from([f"q{n}" for n in range(-1, 8)]), text).filter(

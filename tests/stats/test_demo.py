@@ -117,7 +117,7 @@ def test_a_failed_seed_leaves_nothing_behind(app, runner, synced_library, small_
 def test_a_sign_up_after_a_seed_gets_the_next_id(app, runner, synced_library, small_batches):
     from onetouch.accounts.models import AudienceGroup
     from onetouch.accounts.services import Registration, register
-    from tests.conftest import PASSWORD, first_commune
+    from tests.fixtures.users import PASSWORD, first_commune
 
     for learners in ("150", "1000"):  # in this process, then through the worker
         result = runner.invoke(args=["demo", "seed", "--learners", learners, "--force"])

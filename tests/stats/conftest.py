@@ -1,1 +1,0 @@
-from tests.quizzes.conftest import quiz_ids  # noqa: F401  (shared fixture)
