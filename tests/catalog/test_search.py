@@ -171,3 +171,13 @@ def test_a_page_that_is_not_a_number_shows_the_first(client, page):
     html = client.get("/search", query_string={"q": "dich vu cong", "page": page}).get_data(
         as_text=True)
     assert "Kết quả 1–" in html
+
+
+@pytest.mark.usefixtures("synced")
+def test_a_search_asks_the_database_once(app, client, queries):
+    """The ranking, and the titles and text of the page's hits, in one statement."""
+    app.config["PAGE_CACHE"] = False  # what a logged-in learner gets: no page cache
+    with queries() as seen:
+        html = client.get("/search?q=dich+vu+cong").get_data(as_text=True)
+    assert "Kết quả 1–3 cho" in html
+    assert len(seen) == 1, seen
