@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
@@ -46,15 +47,14 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 _NOT_TAGS = {ord(_OPEN): "\ufffd", ord(_CLOSE): "\ufffd"}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A course or a lesson as a result names it: its title, and its slug for the link."""
 
     slug: str
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Hit:
     course: Entry
     module: Entry | None  # None: the course's own entry (title and summary)
