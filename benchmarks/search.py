@@ -10,11 +10,16 @@ uncached, /search without a query (the page's fixed cost), and the bare endpoint
     python benchmarks/search.py [--rounds 5] [--seconds 10] [--connections 16] [--scale 20]
     python benchmarks/search.py --engine postgresql --output search_postgresql.json
     python benchmarks/search.py --library shipped     # or larger; both by default
+    python benchmarks/search.py --baseline ../before  # a checkout of an earlier commit too
 
 The larger library is generated into a temporary folder: every course of ``courses/`` again
 under a province's name and slug, each lesson with sentences of the library drawn at random
 added, so that copies differ in their words and in their length. Needs wrk (Debian: apt-get
 install wrk); ``--engine postgresql`` needs the PostgreSQL server binaries (as the tests do).
+``--baseline`` adds the uncached search of another checkout (``mkdir ../before; git archive
+<commit> | tar -x -C ../before``), migrated, loaded and synced by its own code, to the same
+rounds: on a machine shared with other work, a before and after measured side by side is the
+fair comparison.
 Writes benchmarks/results/search.json.
 """
 
@@ -37,7 +42,7 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-from lesson_page import RESULTS, ROOT, flask, load_options, serve, wrk
+from lesson_page import RESULTS, ROOT, load_options, serve, wrk
 
 from onetouch.text import slugify
 
@@ -98,15 +103,17 @@ def _vary(lesson: Path, pool: list[str], rng: random.Random) -> None:
     lesson.write_text(f"{front}\n---\n" + "\n".join(added) + "\n" + body, encoding="utf-8")
 
 
-def prepare(instance: Path, courses: Path, database_url: str | None) -> dict:
+def prepare(instance: Path, courses: Path, database_url: str | None, code: Path = ROOT) -> dict:
+    """A migrated, loaded and synced database, by the code of the checkout ``code``."""
     env = {**os.environ, "ONETOUCH_INSTANCE_PATH": str(instance),
-           "ONETOUCH_COURSES_PATH": str(courses)}
+           "ONETOUCH_COURSES_PATH": str(courses), "PYTHONPATH": str(code)}
     env.pop("DATABASE_URL", None)
     env.pop("ONETOUCH_DATABASE_URL", None)
     if database_url:
         env["ONETOUCH_DATABASE_URL"] = database_url
     for args in (("db", "upgrade"), ("geo", "load"), ("courses", "sync")):
-        flask(env, *args)
+        subprocess.run([sys.executable, "-m", "flask", "--app", "onetouch", *args], env=env,
+                       cwd=code, check=True, capture_output=True)
     return env
 
 
@@ -115,14 +122,15 @@ def paths() -> list[str]:
 
 
 def hit_counts(base: str) -> dict[str, int]:
-    """How many results each query shows: a benchmark of empty pages would prove nothing."""
+    """How many results each query's first page shows: a benchmark of empty pages would
+    prove nothing."""
     counts = {}
     for query, path in zip(QUERIES, paths(), strict=True):
         page = urllib.request.urlopen(base + path, timeout=30).read().decode()  # noqa: S310
-        shown = re.search(r"(\d+) kết quả cho", page)
+        shown = re.search(r"Kết quả (\d+)–(\d+) cho", page)
         if not shown:
             raise SystemExit(f"no result for {query!r}: nothing to measure")
-        counts[query] = int(shown.group(1))
+        counts[query] = int(shown.group(2))
     return counts
 
 
@@ -130,33 +138,62 @@ def hit_counts(base: str) -> dict[str, int]:
 # already asked in that worker since the last sync comes from the page cache. "uncached" is
 # the search itself, every request (a logged-in learner, or a query asked for the first
 # time). "form" is /search without a query, uncached: the page's fixed cost, no search.
-SERVERS = {"search": 8101, "uncached": 8103, "bare": 8102}
+# Ports of their own: the other load benchmarks here take 8101 to 8103, and a server found
+# answering on a port would be measured in place of the one meant.
+SERVERS = {"search": 8131, "uncached": 8133, "bare": 8132, "baseline": 8134}
 TARGETS = {"search": ("search", True), "uncached": ("uncached", True),
            "form": ("uncached", False), "bare": ("bare", False)}
 
 
-def start(stop: ExitStack, env: dict, workers: int) -> None:
+def start(stop: ExitStack, env: dict, workers: int, baseline: dict | None) -> None:
     settings = {"search": ("wsgi:app", {**env, "ONETOUCH_PAGE_CACHE": "true"}),
                 "uncached": ("wsgi:app", {**env, "ONETOUCH_PAGE_CACHE": "false"}),
                 "bare": ("bare_app:app", {**env, "PYTHONPATH": str(ROOT / "benchmarks")})}
-    for name, (app, app_env) in settings.items():
-        server = serve(app, SERVERS[name], app_env, workers)
+    servers = [serve(app, SERVERS[name], app_env, workers)
+               for name, (app, app_env) in settings.items()]
+    if baseline:
+        servers.append(serve_checkout(Path(baseline["PYTHONPATH"]), SERVERS["baseline"],
+                                      {**baseline, "ONETOUCH_PAGE_CACHE": "false"}, workers))
+    for server in servers:
         stop.callback(server.wait)
         stop.callback(server.terminate)
 
 
-def measure(args, courses: Path, database_url: str | None) -> dict:
+def serve_checkout(code: Path, port: int, env: dict, workers: int) -> subprocess.Popen:
+    """OneTouch of another checkout under gunicorn, as ``serve`` runs this one: from its own
+    folder, which Python puts first on the import path."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
+         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+         "wsgi:app"], cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{code} did not start")
+
+
+def measure(args, courses: Path, database_url: str | None, baseline_url: str | None) -> dict:
     with tempfile.TemporaryDirectory() as instance, ExitStack() as stop:
         started = time.monotonic()
         env = prepare(Path(instance), courses, database_url)
         loaded = time.monotonic() - started
-        start(stop, env, args.workers)
+        baseline = None
+        if args.baseline:
+            (Path(instance) / "baseline").mkdir()
+            baseline = prepare(Path(instance) / "baseline", courses, baseline_url,
+                               args.baseline.resolve())
+        start(stop, env, args.workers, baseline)
         hits = hit_counts(f"http://127.0.0.1:{SERVERS['search']}")
         script = Path(instance) / "rotate.lua"
         script.write_text(ROTATE % ", ".join(json.dumps(path) for path in paths()))
-        runs = {name: [] for name in TARGETS}
+        targets = TARGETS | ({"uncached, baseline": ("baseline", True)} if baseline else {})
+        runs = {name: [] for name in targets}
         for _ in range(args.rounds):
-            for name, (server, rotate) in TARGETS.items():
+            for name, (server, rotate) in targets.items():
                 base = f"http://127.0.0.1:{SERVERS[server]}"
                 options = ("-s", str(script)) if rotate else ()
                 url = base if rotate else base + ("/search" if name == "form" else "/")
@@ -202,6 +239,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=20, help="size of the larger library")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--library", choices=("both", "shipped", "larger"), default="both")
+    parser.add_argument("--baseline", type=Path, help="a checkout of an earlier commit")
     parser.add_argument("--output", default="search.json")
     args = parser.parse_args()
     libraries = {}
@@ -213,7 +251,8 @@ def main() -> None:
         for name, courses in chosen.items():
             if args.library in ("both", name):
                 label = name if name == "shipped" else f"x{args.scale}"
-                libraries[label] = measure(args, courses(), next(urls))
+                libraries[label] = measure(args, courses(), next(urls),
+                                           next(urls) if args.baseline else None)
     report(args, libraries)
 
 
@@ -236,7 +275,7 @@ def report(args, libraries: dict) -> None:
         "command": "python benchmarks/search.py " + " ".join(sys.argv[1:]),
         "machine": machine(args.engine),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "settings": vars(args),
+        "settings": vars(args) | {"baseline": args.baseline and str(args.baseline)},
         "queries": QUERIES,
         "libraries": libraries,
     }

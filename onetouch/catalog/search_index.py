@@ -12,29 +12,36 @@ cut into words of ``[a-z0-9]`` the way ``terms_of`` reads a query.
   statistics ``bm25()`` weighs words by, under one rowid: a lesson's id, or a course's id
   negated. Triggers on ``courses`` and ``modules`` keep it equal to the view on every write,
   a sync's included: a course archived takes its lessons out, one restored puts them back.
-  With only live rows in the index, the ranked query reads nothing but the index.
-  A migration that rebuilds either table (Alembic's batch mode) must drop the view and the
-  triggers first and make them again.
+  With only live rows in the index, the ranking reads nothing but the index; the rows of
+  the page of results alone are then read from the tables. A sync ends by merging the
+  index into one segment (``optimize``). A migration that rebuilds either table (Alembic's
+  batch mode) must drop the view and the triggers first and make them again.
 - PostgreSQL: a generated ``tsvector`` column, ``search_vector``, on each table (title
   weight A, body weight B), with a GIN index, in the ``simple`` configuration: there is no
   Vietnamese stemmer, and the text is folded already. ``unaccent`` is not used: the
   Python-folded text is the same on both engines, and ``unaccent()`` is not immutable, so
-  a generated column could not call it. Archived rows are left out by the query.
+  a generated column could not call it. Archived rows are left out by the query. A
+  lesson's vector (about 6 KB) is kept in its row, not in the TOAST table (migration
+  ``aed9d278df92``): the query reads it for every matching lesson.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import (
     Integer,
+    LargeBinary,
     bindparam,
+    case,
+    cast,
     column,
     func,
     literal_column,
     null,
     select,
     table,
+    text,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -63,13 +70,40 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """One hit: a course's own entry (title and summary) or a lesson's, never both."""
+class Ranked(NamedTuple):
+    """One hit, with what the results page shows of it: a course's own entry (its title and
+    summary) or a lesson's (its title, its course's, its text), never both."""
 
-    course_id: int | None
-    module_id: int | None
+    course_slug: str
+    course_title: str
+    module_slug: str | None
+    module_title: str | None
+    text_utf8: bytes  # the lesson's plain text, or the course's summary, undecoded
+    search_text: str  # the same folded, after the folded title and one separator
     score: float  # higher is better
+
+
+def _shown(found, lesson, course, ties: tuple, utf8):
+    """The ``found`` rows (at most ``limit``, after the ``offset`` best) joined to what is
+    shown of them, in one statement: the ranking, the lessons' text and the courses' titles
+    in one round trip.
+
+    :param lesson: a found row's lesson id, NULL for a course's own entry; ``course``: the
+        course id of a course's own entry, else NULL.
+    :param ties: the order of equal scores, the same as where ``found`` was cut.
+    :param utf8: the engine's function from text to its UTF-8 bytes. The text comes back
+        undecoded: the passage under a hit needs its first few hundred characters only.
+    """
+    courses, modules = Course.__table__, Module.__table__
+    return (
+        select(courses.c.slug, courses.c.title, modules.c.slug, modules.c.title,
+               utf8(func.coalesce(modules.c.plain_text, courses.c.summary)),
+               func.coalesce(modules.c.search_text, courses.c.search_text), found.c.score)
+        .select_from(found)
+        .outerjoin(modules, modules.c.id == lesson)
+        .join(courses, courses.c.id == func.coalesce(modules.c.course_id, course))
+        .order_by(found.c.score.desc(), *ties)
+    )
 
 
 def _sqlite_statement():
@@ -77,12 +111,18 @@ def _sqlite_statement():
     name = literal_column(INDEX_TABLE)
     # bm25() is negative, lower for a better match.
     score = (-func.bm25(name, TITLE_WEIGHT, 1.0)).label("score")
-    return (
-        select(index.c.rowid, score)
+    found = (
+        select(index.c.rowid.label("document"), score)
         .where(name.op("MATCH")(bindparam("query")))
         .order_by(score.desc(), index.c.rowid)  # ties: courses (negative rowids) first
         .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("found")
     )
+    lesson = case((found.c.document > 0, found.c.document))
+    course = case((found.c.document < 0, -found.c.document))
+    return _shown(found, lesson, course, (found.c.document,),
+                  lambda text_: cast(text_, LargeBinary))
 
 
 def _postgresql_statement():
@@ -101,31 +141,56 @@ def _postgresql_statement():
         .where(vector["modules"].op("@@")(query), Module.archived_at.is_(None),
                Course.archived_at.is_(None))
     )
-    found = union_all(courses, modules).subquery()
-    return (
-        select(found.c.course_id, found.c.module_id, found.c.score)
-        .order_by(found.c.score.desc(), found.c.course_id.nulls_last(), found.c.module_id)
+    ranked_ = union_all(courses, modules).subquery()
+    found = (
+        select(ranked_.c.course_id, ranked_.c.module_id, ranked_.c.score)
+        .order_by(ranked_.c.score.desc(), ranked_.c.course_id.nulls_last(),
+                  ranked_.c.module_id)
         .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("found")
     )
+    return _shown(found, found.c.module_id, found.c.course_id,
+                  (found.c.course_id.nulls_last(), found.c.module_id),
+                  lambda text_: func.convert_to(text_, literal_column("'UTF8'"),
+                                               type_=LargeBinary))
 
 
-# Built once: only the query text and the limit change from one search to the next.
+# Built once: only the query text, the limit and the offset change from one search to the next.
 _STATEMENTS = {"sqlite": _sqlite_statement(), "postgresql": _postgresql_statement()}
 
 
-def ranked(session: Session, phrases: list[list[str]], limit: int) -> list[Ranked]:
-    """The best live courses and lessons containing every phrase, best first.
+def ranked(session: Session, phrases: list[list[str]], limit: int,
+           offset: int = 0) -> list[Ranked]:
+    """The best live courses and lessons containing every phrase, best first, from the
+    ``offset``-th on.
 
     :param phrases: one list of words per query term; the words of a term must follow
         each other ("dichvucong.gov.vn" is the phrase dichvucong gov vn).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        rows = session.execute(_STATEMENTS["postgresql"],
-                               {"query": tsquery(phrases), "limit": limit})
-        return [Ranked(*row) for row in rows]
-    rows = session.execute(_STATEMENTS["sqlite"], {"query": fts5_query(phrases), "limit": limit})
-    return [Ranked(-document if document < 0 else None, document if document > 0 else None,
-                   score) for document, score in rows]
+    dialect = session.get_bind().dialect.name
+    query = tsquery(phrases) if dialect == "postgresql" else fts5_query(phrases)
+    # On the session's connection: the statement returns rows, not entities, and going
+    # through Session.execute made this call a third slower (SQLite, shipped library).
+    rows = session.connection().execute(_STATEMENTS[dialect],
+                                        {"query": query, "limit": limit, "offset": offset})
+    return [Ranked._make(row) for row in rows]
+
+
+def optimize(session: Session) -> None:
+    """Merge SQLite's index into one piece, without what deleted rows left behind.
+
+    A sync writes each course before its lessons, and FTS5 starts a new segment of the index
+    whenever a rowid is lower than the one written before it: each course's (negative) after
+    the previous course's lessons. Every query reads every segment: a fresh sync of the
+    shipped library left 13, and ranking on them took three to five times as long as on one.
+    PostgreSQL's GIN index has no such pieces; nor has a database migrated to a revision
+    before the index.
+    """
+    if session.get_bind().dialect.name != "sqlite" or not session.scalar(
+            text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": INDEX_TABLE}):
+        return
+    session.execute(text("INSERT INTO search_index (search_index) VALUES ('optimize')"))
 
 
 def _quoted(words: list[str], quote: str) -> str:

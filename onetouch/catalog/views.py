@@ -8,7 +8,7 @@ from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
 from onetouch.catalog import pages, services
 from onetouch.catalog.cache import public_page
 from onetouch.catalog.outline import outline
-from onetouch.catalog.search import search
+from onetouch.catalog.search import results_page
 from onetouch.extensions import db
 
 bp = Blueprint("catalog", __name__)
@@ -87,5 +87,6 @@ def asset(slug: str, path: str):
 @public_page
 def search_page():
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
-    hits = search(db.session, query) if query else []
-    return render_template("catalog/search.html", query=query, hits=hits)
+    page = request.args.get("page", 1, type=int)
+    results = results_page(db.session, query, page) if query else None
+    return render_template("catalog/search.html", query=query, results=results)

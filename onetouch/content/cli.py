@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from onetouch.catalog.search_index import optimize as optimize_search_index
 from onetouch.content.library import COURSE_FILE, Library, load_library
 from onetouch.content.sync import sync_library
 from onetouch.extensions import db
@@ -57,6 +58,8 @@ def sync_command(path: str | None) -> None:
     single_course = (root / COURSE_FILE).is_file()
     try:
         report = sync_library(db.session, library, archive_missing=not single_course)
+        if report.changed():
+            optimize_search_index(db.session)
         db.session.commit()
     except Exception:
         db.session.rollback()

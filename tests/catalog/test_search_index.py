@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from onetouch.catalog.search import search
 from onetouch.extensions import db
-from tests.fixtures.courses import SAMPLE, edit
+from tests.fixtures.courses import SAMPLE, copy_course, edit
 
 COURSE = "mau-khoa-hoc"
 BEFORE_THE_INDEX = "b061d98a7cf4"  # the migration before the one that makes the index
@@ -32,10 +32,26 @@ def assert_index_in_step(app) -> None:
                 "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 1)"))
 
 
-def copy_course(library, slug: str, title: str) -> None:
-    shutil.copytree(library / COURSE, library / slug)
-    edit(library / slug / "course.yml", f"slug: {COURSE}", f"slug: {slug}")
-    edit(library / slug / "course.yml", "Khóa học mẫu về dịch vụ công", title)
+def index_segments() -> int:
+    """How many segments FTS5 keeps the index in: a segment's id is the high bits of the
+    rowids of its pages in ``search_index_data`` (fts5_index.c, FTS5_SEGMENT_ROWID)."""
+    return db.session.scalar(text(
+        "SELECT count(DISTINCT id >> 37) FROM search_index_data WHERE id >> 37 > 0"))
+
+
+def test_a_sync_leaves_the_index_in_one_piece(app, library, synced_library):
+    """A query reads every segment; a sync writes one per course unless it merges them."""
+    for number in range(1, 4):
+        copy_course(library, f"ban-sao-{number}", f"Bản sao {number} về dịch vụ công")
+    synced_library()
+    edit(library / COURSE / "01-gioi-thieu.md", "Không bao giờ đọc mã OTP cho người khác.",
+         "Không bao giờ đưa mật mã giao dịch cho kẻ gian.")
+    synced_library()
+    assert found(app, "ke gian") == [(COURSE, "gioi-thieu")]
+    assert_index_in_step(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL's GIN index has no segments
+            assert index_segments() == 1
 
 
 def test_archived_course_and_module_drop_out_after_a_sync(app, library, synced_library):
