@@ -84,10 +84,11 @@ def register_commands(app: Flask) -> None:
     from onetouch.accounts.cli import users_cli
     from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
+    from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
     from onetouch.quizzes.cli import quizzes_cli
-    from onetouch.stats.cli import demo_cli, stats_cli
+    from onetouch.stats.cli import stats_cli
 
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)

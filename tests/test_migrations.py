@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from onetouch import create_app
-from onetouch.catalog.search_index import include_name
+from onetouch.content.search_index import include_name
 from onetouch.extensions import db
 from tests.fixtures.apps import make_config
 

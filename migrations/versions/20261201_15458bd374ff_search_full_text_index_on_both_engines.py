@@ -4,7 +4,7 @@ Revision ID: 15458bd374ff
 Revises: b061d98a7cf4
 Create Date: 2026-12-01 01:18:46.060889
 
-The models do not declare these structures (onetouch/catalog/search_index.py says why and
+The models do not declare these structures (onetouch/content/search_index.py says why and
 how they are queried; migrations/env.py leaves them out of the comparison with the models).
 Both engines index the folded ``search_text`` of courses and modules, split into the title
 (its first ``length(title)`` characters: folding keeps the length) and the body (after the

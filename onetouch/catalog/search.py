@@ -2,7 +2,7 @@
 
 A query is cut into terms (``terms_of``): folded words of letters and digits, a dot or
 hyphen kept inside a term ("dichvucong.gov.vn"). Every term must match. Each term goes to
-the engine's full-text index (``search_index.py``: FTS5 on SQLite, a ``tsvector`` with a
+the engine's full-text index (``content/search_index.py``: FTS5 on SQLite, a ``tsvector`` with a
 GIN index on PostgreSQL) as a quoted phrase of its words, so nothing a user types is ever
 query syntax. The index finds and ranks (``bm25()`` or ``ts_rank_cd``: titles above bodies,
 words side by side above words apart) and the same statement hands back one page of hits
@@ -28,7 +28,7 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from onetouch.catalog.search_index import Ranked, ranked
+from onetouch.content.search_index import Ranked, ranked
 from onetouch.text import fold
 
 MAX_TERMS = 8

@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from onetouch.catalog.search_index import optimize as optimize_search_index
 from onetouch.content.library import COURSE_FILE, Library, load_library
+from onetouch.content.search_index import optimize as optimize_search_index
 from onetouch.content.sync import sync_library
 from onetouch.extensions import db
 

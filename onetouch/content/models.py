@@ -36,7 +36,7 @@ class Course(db.Model):
     has_certificate: Mapped[bool]
     version: Mapped[str] = mapped_column(String(20))
     # Folded (no accents, lower-case) title, a space, and summary: what search matches
-    # against. The search index (onetouch/catalog/search_index.py) takes the first
+    # against. The search index (onetouch/content/search_index.py) takes the first
     # len(title) characters as the title: keep the title first, then one separator.
     search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -35,29 +35,3 @@ def check_command(limit: int) -> None:
         raise click.ClickException(f"{len(differences)} difference(s) between rollups and raw rows")
     click.echo("statistics agree with the raw rows")
 
-
-@click.group("demo", help="Synthetic data for trying OneTouch out and measuring it.")
-def demo_cli() -> None:
-    """Command group."""
-
-
-@demo_cli.command("seed")
-@click.option("--learners", type=click.IntRange(1, 50_000_000), required=True)
-@click.option("--seed", "seed_value", type=int, default=1, show_default=True)
-@click.option("--force", is_flag=True, help="Add demo data to a database with real users.")
-@with_appcontext
-def seed_command(learners: int, seed_value: int, force: bool) -> None:
-    """Insert synthetic learners with enrolments, progress, attempts and certificates."""
-    import time
-
-    from onetouch.stats import demo
-
-    started = time.perf_counter()
-    try:
-        counts = demo.seed(db.session, learners, seed_value, force)  # commits
-    except demo.DemoError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    seconds = time.perf_counter() - started
-    click.echo(", ".join(f"{n} {table}" for table, n in counts.items()))
-    click.echo(f"{seconds:.1f} s, {learners / seconds:,.0f} learners/s (rollups included)")

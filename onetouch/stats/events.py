@@ -1,13 +1,14 @@
 """Rollups follow every event, in the event's own transaction.
 
-Each event adds to one commune-day row and to the three area rows (total, week, day) of the
-commune's pre-2025 province, with INSERT ... ON CONFLICT DO UPDATE: the row is created at
-its first event and incremented after, without a read.
+Each event adds to one row of every grain that counts its figures (``keys.GRAINS``): a
+commune-day row, the three area rows (total, week, day) of the commune's pre-2025 province and
+the national week, with INSERT ... ON CONFLICT DO UPDATE: the row is created at its first
+event and incremented after, without a read.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,19 +21,7 @@ from onetouch.db import dialect_insert
 from onetouch.geo.models import Commune
 from onetouch.learning.models import Enrolment
 from onetouch.learning.signals import course_completed, enrolled
-from onetouch.stats.models import (
-    NO_COURSE,
-    AreaDay,
-    AreaTotal,
-    AreaWeek,
-    DailyCourseActivity,
-    DailyRegistrations,
-    NationalWeek,
-)
-
-
-def week_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+from onetouch.stats import keys
 
 
 def bump(session: Session, model, key: dict, extra: dict, increments: dict) -> None:
@@ -47,23 +36,12 @@ def bump(session: Session, model, key: dict, extra: dict, increments: dict) -> N
 
 def record(session: Session, moment: datetime, commune_code: str, audience: AudienceGroup,
            course_id: int | None, **increments: int) -> None:
-    commune = session.get(Commune, commune_code)
-    day = local_day(moment)
-    base = {"province_code": commune.province_code}
-    if course_id is None:
-        bump(session, DailyRegistrations, {"day": day, "commune_code": commune.code,
-                                           "audience": audience}, base, increments)
-    else:
-        bump(session, DailyCourseActivity, {"day": day, "commune_code": commune.code,
-                                            "course_id": course_id, "audience": audience},
-             base, increments)
-    area = {"legacy_province_code": commune.legacy_province_code,
-            "course_id": course_id or NO_COURSE, "audience": audience}
-    bump(session, AreaTotal, area, base, increments)
-    bump(session, AreaWeek, {"week": week_of(day), **area}, base, increments)
-    bump(session, AreaDay, {"day": day, **area}, base, increments)
-    bump(session, NationalWeek, {"week": week_of(day), "course_id": area["course_id"],
-                                 "audience": audience}, {}, increments)
+    happened = keys.event(local_day(moment), session.get(Commune, commune_code), course_id,
+                          audience)
+    for grain in keys.GRAINS:
+        if grain.counts(increments):
+            bump(session, grain.model, {name: keys.value(name, happened) for name in grain.keys},
+                 {name: keys.value(name, happened) for name in grain.attributes}, increments)
 
 
 def registered(user: User, session: Session, **extra) -> None:

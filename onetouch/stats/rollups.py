@@ -1,9 +1,13 @@
-"""Recount the rollups from the raw tables (``flask stats rebuild``) and compare the two
-(``flask stats check``). Set-based SQL throughout, so millions of rows stay quick.
+"""Recount the rollups from the raw tables (``flask stats rebuild``, and ``flask demo seed``
+after writing its learners) and compare the two (``flask stats check``). Set-based SQL
+throughout, so millions of rows stay quick.
 
-Days are days in Việt Nam (UTC+7, no daylight saving); weeks start on Monday. The SQL is
-assembled from fixed fragments of this module only (table and column names, the dialect's
-date functions); nothing from outside ever reaches it.
+Each grain of ``keys.GRAINS`` is recounted by one INSERT ... SELECT ... GROUP BY: the finest
+from the raw rows, the others from the finer grains they name, so that the area and national
+figures are summed from rollup rows instead of from every event again. Days are days in
+Việt Nam (UTC+7, no daylight saving). The SQL is assembled from fixed fragments of this
+package only (table and column names, the dialect's date functions); nothing from outside
+ever reaches it.
 """
 
 from __future__ import annotations
@@ -14,11 +18,42 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from onetouch.core.clock import TIMEZONE_NAME
+from onetouch.stats.keys import BY_TABLE, FROM_COMMUNE, GRAINS, Grain, expression
+from onetouch.stats.models import NO_COURSE
 
-AREA_TABLES = {"stats_area_totals": None, "stats_area_weeks": "week", "stats_area_days": "day"}
-NATIONAL = "stats_national_weeks"
-COMMUNE_TABLES = ("stats_daily_registrations", "stats_daily_course_activity")
-AREA_MEASURES = "registrations, assisted_signups, enrolments, completions, certificates"
+RAW_COLUMNS = ("day", "commune_code", "course_id", "audience")
+
+
+@dataclass(frozen=True)
+class RawEvents:
+    """One kind of event in the raw tables: the figures it adds, and where it is found."""
+
+    figures: dict[str, str]  # figure -> its value for one event, as SQL
+    moment: str  # the column holding when it happened
+    place: tuple[str, str, str]  # commune, course, audience group, as SQL
+    source: str  # FROM ... [WHERE ...]
+
+    def select(self, dialect: str, measures: tuple[str, ...]) -> str:
+        columns = (_day(dialect, self.moment), *self.place,
+                   *(self.figures.get(name, "0") for name in measures))
+        named = ", ".join(f"{value} AS {name}" for value, name in
+                          zip(columns, RAW_COLUMNS + measures, strict=True))
+        return f"SELECT {named} {self.source}"
+
+
+_ENROLMENT = ("e.commune_code", "e.course_id", "e.audience")
+RAW_EVENTS = (
+    RawEvents({"registrations": "1",
+               "assisted_signups": "CASE WHEN u.assisted_by_id IS NULL THEN 0 ELSE 1 END"},
+              "u.created_at", ("u.registered_commune_code", str(NO_COURSE),
+                               "u.registered_audience"), "FROM users u"),
+    RawEvents({"enrolments": "1"}, "e.enrolled_at", _ENROLMENT, "FROM enrolments e"),
+    RawEvents({"completions": "1"}, "e.completed_at", _ENROLMENT,
+              "FROM enrolments e WHERE e.completed_at IS NOT NULL"),
+    RawEvents({"certificates": "1"}, "k.issued_at", _ENROLMENT,
+              "FROM certificates k JOIN enrolments e ON e.id = k.enrolment_id "
+              "WHERE k.revoked_at IS NULL"),
+)
 
 
 def _day(dialect: str, column: str) -> str:
@@ -27,92 +62,66 @@ def _day(dialect: str, column: str) -> str:
     return f"date({column}, '+7 hours')"
 
 
-def _week(dialect: str, day: str) -> str:
-    if dialect == "postgresql":
-        return f"(date_trunc('week', {day}))::date"
-    return f"date({day}, 'weekday 0', '-6 days')"
+def _sources(grain: Grain, dialect: str) -> tuple[tuple[str, ...], str]:
+    """The rows a grain is summed from, with their columns: the raw events, or the finer
+    grains it names (each lacking column filled in as ``keys.expression`` says)."""
+    measures = grain.measures
+    if not grain.summed_from:
+        return RAW_COLUMNS + measures, " UNION ALL ".join(
+            raw.select(dialect, measures) for raw in RAW_EVENTS
+            if set(raw.figures) & set(measures))
+    finer = [BY_TABLE[table] for table in grain.summed_from]
+    columns = tuple(dict.fromkeys(name for each in finer for name in each.keys + each.attributes))
+    selects = []
+    for each in finer:
+        own = each.keys + each.attributes
+        values = [expression(name, own, dialect) for name in columns]
+        values += [f"s.{name}" if name in each.measures else "0" for name in measures]
+        named = ", ".join(f"{value} AS {name}" for value, name in
+                          zip(values, columns + measures, strict=True))
+        selects.append(f"SELECT {named} FROM {each.table} s")
+    return columns + measures, " UNION ALL ".join(selects)
 
 
-def raw_registrations(dialect: str) -> str:
-    return f"""
-        SELECT {_day(dialect, 'u.created_at')} AS day, u.registered_commune_code AS commune_code,
-               u.registered_audience AS audience, c.province_code AS province_code,
-               count(*) AS registrations, count(u.assisted_by_id) AS assisted_signups
-        FROM users u JOIN communes c ON c.code = u.registered_commune_code
-        GROUP BY 1, 2, 3, 4"""
+def recount(grain: Grain, dialect: str) -> str:
+    """A grain's rows (its ``columns``), summed from what it is made of."""
+    columns, rows = _sources(grain, dialect)
+    own = columns[:-len(grain.measures)]
+    if not set(grain.keys) <= set(own):  # a key is coarser than the rows (a week, an area)
+        return _select(grain, own, rows, grain.keys + grain.attributes, dialect, group=True)
+    # The rows carry the key as it is: sum them first, so that what follows from the key
+    # (a commune's province) is looked up once a rollup row, not once an event.
+    kept = tuple(name for name in grain.keys + grain.attributes if name in own)
+    summed = _select(grain, own, rows, kept, dialect, group=True)
+    return _select(grain, kept, summed, grain.keys + grain.attributes, dialect, group=False)
 
 
-def raw_course_activity(dialect: str) -> str:
-    return f"""
-        SELECT x.day, x.commune_code, x.course_id, x.audience, c.province_code,
-               sum(x.e) AS enrolments, sum(x.f) AS completions, sum(x.k) AS certificates
-        FROM (
-            SELECT {_day(dialect, 'enrolled_at')} AS day, commune_code, course_id, audience,
-                   1 AS e, 0 AS f, 0 AS k FROM enrolments
-            UNION ALL
-            SELECT {_day(dialect, 'completed_at')}, commune_code, course_id, audience, 0, 1, 0
-            FROM enrolments WHERE completed_at IS NOT NULL
-            UNION ALL
-            SELECT {_day(dialect, 'ce.issued_at')}, e.commune_code, e.course_id, e.audience,
-                   0, 0, 1
-            FROM certificates ce JOIN enrolments e ON e.id = ce.enrolment_id
-            WHERE ce.revoked_at IS NULL
-        ) x JOIN communes c ON c.code = x.commune_code
-        GROUP BY x.day, x.commune_code, x.course_id, x.audience, c.province_code"""
-
-
-def area_from_communes(dialect: str, period: str | None) -> str:
-    """An area table's rows, summed from the commune tables."""
-    grain = {None: "", "week": f"{_week(dialect, 'x.day')} AS week, ",
-             "day": "x.day AS day, "}[period]
-    group = {None: "", "week": "1, ", "day": "1, "}[period]
-    offset = 0 if period is None else 1
-    keys = ", ".join(str(n + offset) for n in range(1, 5))
-    return f"""
-        SELECT {grain}c.legacy_province_code, x.course_id, x.audience, c.province_code,
-               sum(x.registrations) AS registrations,
-               sum(x.assisted_signups) AS assisted_signups, sum(x.enrolments) AS enrolments,
-               sum(x.completions) AS completions, sum(x.certificates) AS certificates
-        FROM (
-            SELECT day, commune_code, 0 AS course_id, audience, registrations,
-                   assisted_signups, 0 AS enrolments, 0 AS completions, 0 AS certificates
-            FROM stats_daily_registrations
-            UNION ALL
-            SELECT day, commune_code, course_id, audience, 0, 0, enrolments, completions,
-                   certificates
-            FROM stats_daily_course_activity
-        ) x JOIN communes c ON c.code = x.commune_code
-        GROUP BY {group}{keys}"""
-
-
-def national_from_areas() -> str:
-    return f"""
-        SELECT week, course_id, audience, {", ".join(f"sum({m}) AS {m}" for m in
-                                                     AREA_MEASURES.split(", "))}
-        FROM stats_area_weeks GROUP BY week, course_id, audience"""
-
-
-def _columns(period: str | None) -> str:
-    head = f"{period}, " if period else ""
-    return f"{head}legacy_province_code, course_id, audience, province_code, {AREA_MEASURES}"
+def _select(grain: Grain, own: tuple[str, ...], rows: str, names: tuple[str, ...],
+            dialect: str, group: bool) -> str:
+    """``names`` and the grain's figures from ``rows`` (whose columns are ``own``, then the
+    figures), summed by ``names`` if ``group``."""
+    values = ", ".join(f"{expression(name, own, dialect)} AS {name}" for name in names)
+    join = ""
+    if any(name in FROM_COMMUNE and name not in own for name in names):
+        join = " JOIN communes c ON c.code = s.commune_code"
+    if not group:
+        figures = ", ".join(f"s.{name}" for name in grain.measures)
+        return f"SELECT {values}, {figures} FROM ({rows}) s{join}"
+    figures = ", ".join(f"sum(s.{name}) AS {name}" for name in grain.measures)
+    counted = " OR ".join(f"s.{name} <> 0" for name in grain.measures)
+    groups = ", ".join(expression(name, own, dialect) for name in names)
+    return (f"SELECT {values}, {figures} FROM ({rows}) s{join} WHERE {counted} "
+            f"GROUP BY {groups}")
 
 
 def rebuild(session: Session) -> None:
     """Replace every rollup row by a recount of the raw tables; the caller commits."""
     dialect = session.get_bind().dialect.name
-    for table in (*COMMUNE_TABLES, *AREA_TABLES, NATIONAL):
-        session.execute(text(f"DELETE FROM {table}"))
-    session.execute(text(
-        "INSERT INTO stats_daily_registrations (day, commune_code, audience, province_code, "
-        f"registrations, assisted_signups) {raw_registrations(dialect)}"))
-    session.execute(text(
-        "INSERT INTO stats_daily_course_activity (day, commune_code, course_id, audience, "
-        f"province_code, enrolments, completions, certificates) {raw_course_activity(dialect)}"))
-    for table, period in AREA_TABLES.items():
-        session.execute(text(
-            f"INSERT INTO {table} ({_columns(period)}) {area_from_communes(dialect, period)}"))
-    session.execute(text(f"INSERT INTO {NATIONAL} (week, course_id, audience, {AREA_MEASURES}) "
-                         f"{national_from_areas()}"))
+    for grain in GRAINS:
+        session.execute(text(f"DELETE FROM {grain.table}"))
+    for grain in GRAINS:
+        session.execute(text(f"INSERT INTO {grain.table} ({', '.join(grain.columns)}) "
+                             f"{recount(grain, dialect)}"))
 
 
 @dataclass
@@ -125,38 +134,23 @@ class Difference:
         return f"{self.table}: {self.side}: {self.row}"
 
 
-def _stored(table: str, columns: str, measures: list[str]) -> str:
+def _stored(grain: Grain) -> str:
     # A row whose figures all fell back to zero (a revoked certificate) means nothing.
-    nonzero = " OR ".join(f"{m} <> 0" for m in measures)
-    return f"SELECT {columns} FROM {table} WHERE {nonzero}"
-
-
-def _compare(session: Session, table: str, stored: str, recount: str,
-             limit: int) -> list[Difference]:
-    found = []
-    for side, first, second in (("rollup only", stored, recount), ("raw only", recount, stored)):
-        query = f"SELECT * FROM ({first} EXCEPT {second}) d"
-        for row in session.execute(text(query + f" LIMIT {limit:d}")):
-            found.append(Difference(table, side, tuple(row)))
-    return found
+    nonzero = " OR ".join(f"{name} <> 0" for name in grain.measures)
+    return f"SELECT {', '.join(grain.columns)} FROM {grain.table} WHERE {nonzero}"
 
 
 def check(session: Session, limit: int = 50) -> list[Difference]:
-    """Where the rollups and a recount of the raw tables disagree (empty when they agree)."""
+    """Where the rollups and a recount disagree (empty when they agree). Each grain is
+    compared with a recount of what it is made of: the finest with the raw tables, the
+    others with the finer grains, which are compared in turn."""
     dialect = session.get_bind().dialect.name
-    found = _compare(session, "stats_daily_registrations", _stored(
-        "stats_daily_registrations", "day, commune_code, audience, province_code, "
-        "registrations, assisted_signups", ["registrations", "assisted_signups"]),
-        raw_registrations(dialect), limit)
-    found += _compare(session, "stats_daily_course_activity", _stored(
-        "stats_daily_course_activity", "day, commune_code, course_id, audience, province_code, "
-        "enrolments, completions, certificates", ["enrolments", "completions", "certificates"]),
-        raw_course_activity(dialect), limit)
-    measures = AREA_MEASURES.split(", ")
-    for table, period in AREA_TABLES.items():
-        found += _compare(session, table, _stored(table, _columns(period), measures),
-                          area_from_communes(dialect, period), limit)
-    found += _compare(session, NATIONAL, _stored(
-        NATIONAL, f"week, course_id, audience, {AREA_MEASURES}", measures),
-        national_from_areas(), limit)
+    found = []
+    for grain in GRAINS:
+        stored, recounted = _stored(grain), recount(grain, dialect)
+        for side, first, second in (("rollup only", stored, recounted),
+                                    ("raw only", recounted, stored)):
+            query = f"SELECT * FROM ({first} EXCEPT {second}) d LIMIT {limit:d}"
+            found += [Difference(grain.table, side, tuple(row))
+                      for row in session.execute(text(query))]
     return found

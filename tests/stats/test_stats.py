@@ -144,21 +144,6 @@ def test_date_ranges_equal_raw_counts(app, client, seeded):
                                                              happened), params
 
 
-def test_demo_seed_is_consistent_and_marked(app, runner, seeded):
-    assert "1500 users" in seeded
-    assert runner.invoke(args=["stats", "check"]).exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(text("SELECT count(*) FROM users WHERE NOT is_demo")) == 0
-
-
-def test_demo_seed_refuses_a_database_with_real_users(runner, make_user, synced_library):
-    make_user()
-    refused = runner.invoke(args=["demo", "seed", "--learners", "10"])
-    assert refused.exit_code == 1
-    assert "real user" in refused.output
-    assert runner.invoke(args=["demo", "seed", "--learners", "10", "--force"]).exit_code == 0
-
-
 def _statements(queries, client, url: str) -> list[str]:
     with queries() as seen:
         assert client.get(url).status_code == 200
