@@ -6,9 +6,9 @@ Create Date: 2026-12-01 04:10:00.000000
 
 A lesson's ``search_vector`` is about 6 KB, over PostgreSQL's 2 KB threshold, so with the
 default storage it was moved to the TOAST table, and a search fetched it from there for every
-matching lesson, twice (once for ``@@``, once for ``ts_rank_cd``): on the 720 lessons of a
-library 20 times the shipped one that was half the time of the query. ``MAIN`` keeps it in
-the row whenever the row fits in a page. The rows already there are rewritten (updating
+matching lesson, twice (once for ``@@``, once for ``ts_rank_cd``): with hundreds of matching
+lessons, a large part of the query. ``MAIN`` keeps it in the row whenever the row fits in a
+page. The rows already there are rewritten (updating
 ``search_text`` to itself computes the vector again), so that they are stored the new way
 too. SQLite's index is not touched.
 """

@@ -32,9 +32,9 @@ from onetouch.content.search_index import Ranked, ranked
 from onetouch.text import fold
 
 MAX_TERMS = 8
-# Ten results a page, as search engines show them: each costs its passage, its link and its
-# part of the page, and twenty made an uncached search about a fifth slower than ten. The
-# whole ranking is done for any page, so no page past the 20th (result 200) is offered.
+# Ten results a page, as search engines show them: each result costs its passage, its link
+# and its part of the page. The whole ranking is done for any page, so no page past the
+# 20th (result 200) is offered.
 PER_PAGE, MAX_PAGE = 10, 20
 SNIPPET_BEFORE, SNIPPET_AFTER = 60, 160
 _TERM = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -111,10 +111,10 @@ def _hit(found: Ranked, terms: list[str]) -> Hit:
 def _stored_passage(utf8: bytes, folded: str, terms: list[str]) -> Markup:
     """``snippet`` of a stored text and its stored fold, decoding only what the passage needs.
 
-    Decoding a whole lesson (4 to 8 KB of Vietnamese UTF-8, which decodes many times slower
-    than ASCII) added about half to the cost of its passage. The passage ends at the same
-    offset, ``end``, in the fold and in the text, and ``end`` characters take at most
-    ``4 * end`` bytes. The offsets are the same if that part of the text is NFC, the form
+    A whole lesson is 4 to 8 KB of Vietnamese UTF-8, which decodes many times slower than
+    ASCII, for a passage of a few hundred characters. The passage ends at the same offset,
+    ``end``, in the fold and in the text, and ``end`` characters take at most ``4 * end``
+    bytes. The offsets are the same if that part of the text is NFC, the form
     ``fold`` reads (sources are read as NFC); if it is not, the whole text is decoded,
     normalised and folded again, as ``snippet`` does.
     """

@@ -170,8 +170,8 @@ def ranked(session: Session, phrases: list[list[str]], limit: int,
     """
     dialect = session.get_bind().dialect.name
     query = tsquery(phrases) if dialect == "postgresql" else fts5_query(phrases)
-    # On the session's connection: the statement returns rows, not entities, and going
-    # through Session.execute made this call a third slower (SQLite, shipped library).
+    # On the session's connection: the statement returns rows, not entities, and the ORM
+    # layer of Session.execute would add its own cost for nothing.
     rows = session.connection().execute(_STATEMENTS[dialect],
                                         {"query": query, "limit": limit, "offset": offset})
     return [Ranked._make(row) for row in rows]
@@ -182,10 +182,9 @@ def optimize(session: Session) -> None:
 
     A sync writes each course before its lessons, and FTS5 starts a new segment of the index
     whenever a rowid is lower than the one written before it: each course's (negative) after
-    the previous course's lessons. Every query reads every segment: a fresh sync of the
-    shipped library left 13, and ranking on them took three to five times as long as on one.
-    PostgreSQL's GIN index has no such pieces; nor has a database migrated to a revision
-    before the index.
+    the previous course's lessons. Every query reads every segment, and a fresh sync of the
+    shipped library left 13. PostgreSQL's GIN index has no such pieces; nor has a database
+    migrated to a revision before the index.
     """
     if session.get_bind().dialect.name != "sqlite" or not session.scalar(
             text("SELECT 1 FROM sqlite_master WHERE name = :name"), {"name": INDEX_TABLE}):
