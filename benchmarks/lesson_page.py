@@ -53,11 +53,13 @@ def prepare(instance: Path, courses: Path) -> dict:
     return env
 
 
-def serve(app: str, port: int, env: dict, workers: int) -> subprocess.Popen:
+def serve(app: str, port: int, env: dict, workers: int, cwd: Path = ROOT) -> subprocess.Popen:
+    """``app`` under gunicorn with the project's settings, run from ``cwd`` (another checkout's
+    folder serves that checkout: Python puts it first on the import path)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
          str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310

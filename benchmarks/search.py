@@ -152,28 +152,21 @@ def start(stop: ExitStack, env: dict, workers: int, baseline: dict | None) -> No
     servers = [serve(app, SERVERS[name], app_env, workers)
                for name, (app, app_env) in settings.items()]
     if baseline:
-        servers.append(serve_checkout(Path(baseline["PYTHONPATH"]), SERVERS["baseline"],
-                                      {**baseline, "ONETOUCH_PAGE_CACHE": "false"}, workers))
+        servers.append(serve("wsgi:app", SERVERS["baseline"],
+                             {**baseline, "ONETOUCH_PAGE_CACHE": "false"}, workers,
+                             cwd=Path(baseline["PYTHONPATH"])))
     for server in servers:
         stop.callback(server.wait)
         stop.callback(server.terminate)
 
 
-def serve_checkout(code: Path, port: int, env: dict, workers: int) -> subprocess.Popen:
-    """OneTouch of another checkout under gunicorn, as ``serve`` runs this one: from its own
-    folder, which Python puts first on the import path."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
-         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-         "wsgi:app"], cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"{code} did not start")
+def chosen_libraries(args, scratch: Path) -> list[tuple[str, object]]:
+    """(label, a function that gives the library's folder) for each library ``--library``
+    asks for; the larger one is generated into ``scratch`` only when it is measured."""
+    chosen = {"shipped": lambda: ROOT / "courses",
+              "larger": lambda: synthetic(ROOT / "courses", scratch / "courses", args.scale)}
+    return [(name if name == "shipped" else f"x{args.scale}", make)
+            for name, make in chosen.items() if args.library in ("both", name)]
 
 
 def measure(args, courses: Path, database_url: str | None, baseline_url: str | None) -> dict:
@@ -245,14 +238,9 @@ def main() -> None:
     libraries = {}
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         urls = database_urls(args.engine, stack)
-        chosen = {"shipped": lambda: ROOT / "courses",
-                  "larger": lambda: synthetic(ROOT / "courses", Path(scratch) / "courses",
-                                              args.scale)}
-        for name, courses in chosen.items():
-            if args.library in ("both", name):
-                label = name if name == "shipped" else f"x{args.scale}"
-                libraries[label] = measure(args, courses(), next(urls),
-                                           next(urls) if args.baseline else None)
+        for label, courses in chosen_libraries(args, Path(scratch)):
+            libraries[label] = measure(args, courses(), next(urls),
+                                       next(urls) if args.baseline else None)
     report(args, libraries)
 
 

@@ -30,7 +30,7 @@ import urllib.parse
 from contextlib import ExitStack
 from pathlib import Path
 
-from search import QUERIES, ROOT, database_urls, machine, prepare, synthetic
+from search import QUERIES, ROOT, chosen_libraries, database_urls, machine, prepare
 from werkzeug.test import create_environ
 
 from onetouch.catalog import search as search_module
@@ -147,13 +147,8 @@ def main() -> None:
     libraries = {}
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         urls = database_urls(args.engine, stack)
-        chosen = {"shipped": lambda: ROOT / "courses",
-                  "larger": lambda: synthetic(ROOT / "courses", Path(scratch) / "courses",
-                                              args.scale)}
-        for name, courses in chosen.items():
-            if args.library in ("both", name):
-                label = name if name == "shipped" else f"x{args.scale}"
-                libraries[label] = profile(courses(), next(urls), args.rounds, timer)
+        for label, courses in chosen_libraries(args, Path(scratch)):
+            libraries[label] = profile(courses(), next(urls), args.rounds, timer)
     result = {
         "command": "python benchmarks/search_profile.py " + " ".join(sys.argv[1:]),
         "machine": machine(args.engine),
