@@ -7,7 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 from onetouch import config
 from onetouch.core import transaction
-from onetouch.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from onetouch.extensions import (
+    babel,
+    csrf,
+    db,
+    install_template_gettext,
+    limiter,
+    login_manager,
+    migrate,
+    select_locale,
+)
 from onetouch.listeners import register_listeners, register_page_parts
 
 MIGRATIONS_DIR = "migrations"
@@ -56,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
 
 
 def register_blueprints(app: Flask) -> None:

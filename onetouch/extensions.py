@@ -1,13 +1,15 @@
 """Extensions are created here without an app and bound in ``create_app``."""
 
-from flask import current_app, has_request_context, request
-from flask_babel import Babel
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, get_translations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from onetouch.db import Base
 
@@ -43,3 +45,47 @@ def select_locale() -> str:
     if choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# A template's translations, found once when it is rendered (a context processor) rather than
+# at each of its strings: Flask-Babel's own ``_()`` looks the request's locale and domain up
+# anew at every call, about 10 µs, and a page has dozens of strings.
+TRANSLATIONS = "_onetouch_translations"
+
+
+def install_template_gettext(app: Flask) -> None:
+    """After ``babel.init_app``: the same callables as Flask-Babel's, found once a render.
+
+    A macro imported without context has no template context of the render; it falls back
+    to Flask-Babel's lookup, as does any render outside a request.
+    """
+    app.context_processor(lambda: {TRANSLATIONS: get_translations()})
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
+        newstyle=True)
+
+
+def _translations(context: Context):
+    found = context.get(TRANSLATIONS)
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(context: Context, string: str) -> str:
+    return _translations(context).ugettext(string)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return _translations(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context: Context, message_context: str, string: str) -> str:
+    return _translations(context).upgettext(message_context, string)
+
+
+@pass_context
+def _npgettext(context: Context, message_context: str, singular: str, plural: str,
+               n: int) -> str:
+    return _translations(context).unpgettext(message_context, singular, plural, n)
