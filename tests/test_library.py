@@ -39,6 +39,11 @@ def test_the_library_checks_clean(library):
     assert [str(p) for p in library.problems] == []
 
 
+def test_the_library_states_no_outdated_fact(library):
+    """Warnings of the currency lint and of incomplete sources: none in the library."""
+    assert [str(p) for p in library.warnings] == []
+
+
 def test_the_seven_courses_for_every_audience(courses):
     assert set(REQUIRED) <= set(courses)
     for slug, audience in REQUIRED.items():

@@ -58,7 +58,7 @@ def _body(pdf: FPDF, certificate: Certificate) -> None:
     pdf.set_y(24)
     _line(pdf, "NỀN TẢNG HỌC TRỰC TUYẾN MỞ ONETOUCH", 11, "B", BRAND, gap=6)
     _line(pdf, "CHỨNG CHỈ", 34, "B", INK, gap=4)
-    _line(pdf, "Chứng nhận", 13, "", MUTED, gap=2)
+    _line(pdf, "Xác nhận", 13, "", MUTED, gap=2)
     _line(pdf, certificate.learner_name, 26, "B", BRAND, gap=3)
     _line(pdf, "đã hoàn thành khóa học", 13, "", MUTED, gap=2)
     _line(pdf, certificate.course_title, 18, "B", INK, gap=5)

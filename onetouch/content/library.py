@@ -7,12 +7,14 @@ from pathlib import Path
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.content.assets import Assets, AssetSource
+from onetouch.content.currency import Term, lint_file, load_terms
 from onetouch.content.models import QuizKind
 from onetouch.content.modules import MODULE_FILE, QUIZ_FILE, read_module, render_module
 from onetouch.content.problems import Fields, Problem, Report, read_fields
 from onetouch.content.quizzes import QuizSource, read_quiz
 from onetouch.content.render import Rendered
-from onetouch.content.yamlfile import Mapping, Sequence
+from onetouch.content.sources import check_sources
+from onetouch.content.yamlfile import Mapping, Sequence, read_text
 from onetouch.geo.services import province_rows
 
 COURSE_FILE = "course.yml"
@@ -55,24 +57,51 @@ class CourseSource:
 @dataclass
 class Library:
     courses: list[CourseSource]
-    problems: list[Problem]
+    problems: list[Problem]  # errors: the library cannot be synced
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Shared:
+    """What every course is checked against: the library's outdated terms and the module
+    files of every course, by course slug (for links from one course to another)."""
+
+    terms: list[Term] = field(default_factory=list)
+    modules: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def load_library(root: Path) -> Library:
     """Read every course under ``root`` (or the one course ``root`` is), with all problems."""
     report = Report()
+    shared = Shared()
     if (root / COURSE_FILE).is_file():
         folders = [root]
+        shared = _shared(root.parent, report)
     elif root.is_dir():
-        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        folders = _course_folders(root)
+        shared = _shared(root, report)
     else:
         report.add(root, 1, "no such folder")
         folders = []
-    courses = [course for folder in folders if (course := read_course(folder, report))]
-    return Library(courses, sorted(report.problems))
+    courses = [course for folder in folders if (course := read_course(folder, report, shared))]
+    return Library(courses, sorted(report.problems), sorted(report.warnings))
 
 
-def read_course(folder: Path, report: Report) -> CourseSource | None:
+def _course_folders(root: Path) -> list[Path]:
+    # Files at the top (README.md, outdated-terms.yml) are not courses.
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _shared(root: Path, report: Report) -> Shared:
+    modules = {
+        folder.name: {path.name: match.group(2) for path in folder.iterdir()
+                      if (match := MODULE_FILE.match(path.name))}
+        for folder in _course_folders(root) if (folder / COURSE_FILE).is_file()
+    }
+    return Shared(load_terms(root, report), modules)
+
+
+def read_course(folder: Path, report: Report, shared: Shared | None = None) -> CourseSource | None:
     path = folder / COURSE_FILE
     if not path.is_file():
         report.add(folder, 1, f"a course folder needs a {COURSE_FILE}")
@@ -81,7 +110,7 @@ def read_course(folder: Path, report: Report) -> CourseSource | None:
     if fields is None:
         return None
     course, completion = _course_fields(fields, folder)
-    _read_contents(folder, course, completion, fields, report)
+    _read_contents(folder, course, completion, fields, report, shared or Shared())
     return course if course.title and course.modules else None
 
 
@@ -155,24 +184,40 @@ def _province(fields: Fields) -> str | None:
 
 
 def _read_contents(folder: Path, course: CourseSource, completion: Fields, fields: Fields,
-                   report: Report) -> None:
+                   report: Report, shared: Shared) -> None:
     module_paths, quiz_paths = _list_files(folder, report)
     assets = Assets(folder)
-    module_files = {path.name: MODULE_FILE.match(path.name).group(2) for path in module_paths}
-    for path in module_paths:
-        text = read_module(path, report)
-        if text is None or text.title is None or text.minutes is None:
-            continue
-        rendered = render_module(text, module_files, assets, report)
-        course.modules.append(
-            ModuleSource(text.slug, text.number, text.title, text.minutes, True, rendered)
-        )
+    module_files = _read_modules(course, module_paths, assets, report, shared)
     _attach_quizzes(course, quiz_paths, report)
     _required_modules(course, completion, module_files)
     _final_exam(folder, course, completion, report)
     course.assets = assets.found
     if not module_paths:
         fields.problem("slug", "a course needs at least one module file (01-slug.md)")
+    for path in (folder / COURSE_FILE, *quiz_paths, folder / FINAL_EXAM_FILE):
+        if path.is_file():
+            lint_file(path, read_text(path), shared.terms, report)
+
+
+def _read_modules(course: CourseSource, module_paths: list[Path], assets: Assets,
+                  report: Report, shared: Shared) -> dict[str, str]:
+    """Read, check and render each module; the course's module files, name -> slug."""
+    module_files = {path.name: MODULE_FILE.match(path.name).group(2) for path in module_paths}
+    for path in module_paths:
+        text = read_module(path, report)
+        if text is None:
+            continue
+        sources = check_sources(path, text.text.split("\n"), text.body_line, report)
+        # Source items name bodies as they were when the document was issued.
+        cited = sources.item_lines() if sources else frozenset()
+        lint_file(path, text.text, shared.terms, report, skip=cited)
+        if text.title is None or text.minutes is None:
+            continue
+        rendered = render_module(text, module_files, assets, report, shared.modules)
+        course.modules.append(
+            ModuleSource(text.slug, text.number, text.title, text.minutes, True, rendered)
+        )
+    return module_files
 
 
 def _list_files(folder: Path, report: Report) -> tuple[list[Path], list[Path]]:

@@ -12,8 +12,11 @@ from onetouch.content.problems import Fields, Report
 from onetouch.content.render import LinkResolver, Rendered, render_lesson, split_target
 from onetouch.content.yamlfile import Mapping, YamlError, parse, read_text
 
-MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-QUIZ_FILE = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.quiz\.yml$")
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MODULE_FILE = re.compile(rf"^(\d{{2}})-({SLUG})\.md$")
+QUIZ_FILE = re.compile(rf"^(\d{{2}})-({SLUG})\.quiz\.yml$")
+# A module of another course, linked from a lesson: ../<course-slug>/NN-slug.md
+OTHER_COURSE = re.compile(rf"^\.\./({SLUG})/(\d{{2}}-{SLUG}\.md)$")
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 _H1 = re.compile(r"^#(?!#)\s*\S")
 
@@ -29,12 +32,14 @@ class ModuleText:
     minutes: int | None = None
     body: str = ""
     body_line: int = 1
+    text: str = ""  # the whole file, front matter included
 
 
 def read_module(path: Path, report: Report) -> ModuleText | None:
     match = MODULE_FILE.match(path.name)
     module = ModuleText(path, int(match.group(1)), match.group(2))
     source = read_text(path)
+    module.text = source
     front = _FRONT.match(source)
     if not front:
         report.add(path, 1, "missing front matter: start the file with '---', title and minutes")
@@ -61,14 +66,19 @@ def read_module(path: Path, report: Report) -> ModuleText | None:
 
 
 class CourseLinks(LinkResolver):
-    """Resolves one module's relative links against its course folder."""
+    """Resolves one module's relative links against its course folder and the library.
+
+    :param library: the module files of every course in the library, by course slug
+        ({"ky-nang-so-co-ban": {"01-lam-quen-dien-thoai.md": "lam-quen-dien-thoai"}}).
+    """
 
     def __init__(self, module: ModuleText, module_files: dict[str, str], assets: Assets,
-                 report: Report) -> None:
+                 report: Report, library: dict[str, dict[str, str]] | None = None) -> None:
         self.module = module
         self.module_files = module_files
         self.assets = assets
         self.report = report
+        self.library = library or {}
 
     def _problem(self, target: str, message: str) -> None:
         lines = self.module.body.splitlines()
@@ -92,6 +102,8 @@ class CourseLinks(LinkResolver):
         anchor = f"#{fragment}" if fragment else ""
         if path in self.module_files:
             return self.module_files[path] + anchor
+        if other := OTHER_COURSE.match(path):
+            return self._other_course(href, *other.groups(), anchor)
         if MODULE_FILE.match(Path(path).name):
             self._problem(href, f"broken link: no module '{path}' in this course")
             return None
@@ -101,6 +113,17 @@ class CourseLinks(LinkResolver):
             self._problem(href, f"broken link: {error}")
             return None
 
+    def _other_course(self, href: str, course: str, name: str, anchor: str) -> str | None:
+        # Lesson pages are /courses/<course>/<module>: "../" climbs to the course list.
+        files = self.library.get(course)
+        if files is None:
+            self._problem(href, f"broken link: no course '{course}' in the library")
+        elif name not in files:
+            self._problem(href, f"broken link: no module '{name}' in course '{course}'")
+        else:
+            return f"../{course}/{files[name]}{anchor}"
+        return None
+
 
 def urlsplit_scheme(url: str) -> bool:
     parts = urlsplit(url)
@@ -108,5 +131,6 @@ def urlsplit_scheme(url: str) -> bool:
 
 
 def render_module(module: ModuleText, module_files: dict[str, str], assets: Assets,
-                  report: Report) -> Rendered:
-    return render_lesson(module.body, CourseLinks(module, module_files, assets, report))
+                  report: Report, library: dict[str, dict[str, str]] | None = None) -> Rendered:
+    return render_lesson(module.body,
+                         CourseLinks(module, module_files, assets, report, library))

@@ -14,9 +14,11 @@ class Problem:
     path: Path
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{display_path(self.path)}:{self.line}: {kind}{self.message}"
 
 
 def display_path(path: Path) -> str:
@@ -29,10 +31,16 @@ def display_path(path: Path) -> str:
 
 @dataclass
 class Report:
+    """Errors (``problems``) stop a sync; warnings are printed and only fail ``--strict``."""
+
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
+
+    def warn(self, path: Path, line: int, message: str) -> None:
+        self.warnings.append(Problem(path, line, message, warning=True))
 
     def __bool__(self) -> bool:
         return bool(self.problems)

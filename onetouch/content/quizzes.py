@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from onetouch.content.currency import without_marker
 from onetouch.content.models import OnTimeout, QuestionKind, QuizKind
 from onetouch.content.problems import Fields, Report, read_fields
 from onetouch.content.render import render_inline
@@ -126,8 +127,12 @@ def read_question(path: Path, item: Mapping, position: int,
     answer = _answer(fields, kind, options)
     if None in (key, prompt, explanation, options, answer):
         return None
-    return QuestionSource(key, position, kind, render_inline(prompt), options, answer,
-                          render_inline(explanation))
+    return QuestionSource(key, position, kind, _inline(prompt), options, answer,
+                          _inline(explanation))
+
+
+def _inline(text: str) -> str:
+    return render_inline(without_marker(text))
 
 
 def _kind(fields: Fields) -> QuestionKind | None:
@@ -167,7 +172,7 @@ def _choice_options(fields: Fields) -> list[dict] | None:
         if not isinstance(text, str) or not text.strip():
             fields.problem("options", f"option '{key}' must be text (put it in quotes)")
             return None
-        options.append({"id": key, "html": render_inline(text)})
+        options.append({"id": key, "html": _inline(text)})
     return options
 
 

@@ -15,6 +15,7 @@ def problems(root) -> list[tuple[str, int, str]]:
 def test_the_sample_course_is_clean(library):
     result = load_library(library)
     assert result.problems == []
+    assert result.warnings == []
     [course] = result.courses
     assert [m.slug for m in course.modules] == ["gioi-thieu", "thuc-hanh"]
     assert len(course.modules[0].quiz.questions) == 5
@@ -49,10 +50,20 @@ CASES = {
                      "khong-co.svg", "broken image: 'images/khong-co.svg' does not exist"),
     "image without alt": ("01-gioi-thieu.md", "![Sơ đồ các bước nộp hồ sơ trực tuyến]", "![]",
                           "![]", "has no alt text"),
+    "broken link to another course": ("01-gioi-thieu.md", "(02-thuc-hanh.md#cac-buoc)",
+                                      "(../khong-co/01-gioi-thieu.md)", "khong-co",
+                                      "broken link: no course 'khong-co' in the library"),
     "link outside the course": ("02-thuc-hanh.md", "(01-gioi-thieu.md)", "(../../secret.txt)",
                                 "secret.txt", "points outside the course folder"),
     "top-level heading": ("02-thuc-hanh.md", "## Các bước", "# Các bước", "# Các bước",
                           "use '##' for sections"),
+    "no sources section": ("02-thuc-hanh.md", "## Nguồn tham khảo", "## Tài liệu", "---",
+                           "no '## Nguồn tham khảo' section"),
+    "compiled material as a source": ("02-thuc-hanh.md", "- Cổng", "- Tư liệu tổng hợp; Cổng",
+                                      "Tư liệu tổng hợp",
+                                      "'tư liệu tổng hợp' alone is not a source"),
+    "source without a date": ("02-thuc-hanh.md", ", truy cập tháng 11/2026", "",
+                              "## Nguồn tham khảo", "lists no source with a document number"),
     "bad front matter": ("02-thuc-hanh.md", "minutes: 15", "minutes: mười lăm", "minutes:",
                          "'minutes' must be a whole number"),
 }

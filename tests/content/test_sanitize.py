@@ -69,3 +69,23 @@ def test_corpus_in_a_synced_lesson_page(client, runner, course_dir):
     page = client.get("/courses/mau-khoa-hoc/thuc-hanh").get_data(as_text=True)
     body = page[page.index('<div class="lesson-body">'):page.index("</article>")]
     assert_inert(body)
+
+
+HISTORY = ("Năm 2022, khi đó cả nước có 63 tỉnh. <!-- history -->\n\n"
+           "- Một mục <!-- history -->\n\n"
+           "| Năm | Số tỉnh |\n|---|---|\n| 2022 | 63 <!-- history --> |\n\n")
+
+
+def test_the_history_marker_never_reaches_the_page_or_the_search_index(client, course_dir,
+                                                                     synced_library):
+    edit(course_dir / "02-thuc-hanh.md", "## Các bước", HISTORY + "## Các bước")
+    library = load_library(course_dir.parent)
+    assert library.problems == []
+    module = library.courses[0].modules[1]
+    assert "cả nước có 63 tỉnh." in module.rendered.html
+    for text in (module.rendered.html, module.rendered.plain_text):
+        assert "history" not in text
+        assert "<!--" not in text
+    synced_library()
+    assert "Thực hành nộp hồ sơ" in client.get("/search?q=so+tinh").get_data(as_text=True)
+    assert "Không tìm thấy" in client.get("/search?q=history").get_data(as_text=True)
