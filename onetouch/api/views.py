@@ -7,6 +7,8 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from onetouch.accounts import roles
+from onetouch.api import answers
+from onetouch.api.limits import STATS_LIMIT, VERIFY_LIMIT
 from onetouch.api.openapi import document
 from onetouch.certificates import services as certificates
 from onetouch.extensions import db, limiter
@@ -16,9 +18,6 @@ from onetouch.stats import queries
 from onetouch.stats.filters import FilterError, parse
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-STATS_LIMIT = "120 per minute"
-VERIFY_LIMIT = "60 per minute"
 
 
 def _error(status: int, message: str, parameter: str | None = None):
@@ -81,7 +80,7 @@ def stats_timeseries():
 @bp.get("/certificates/<token>")
 @limiter.limit(VERIFY_LIMIT)
 def certificate(token: str):
-    found = certificates.public_answer(certificates.by_token(db.session, token))
+    found = answers.certificate(certificates.by_token(db.session, token))
     return found, 404 if found["status"] == "not_found" else 200, {"Cache-Control": "no-store"}
 
 
