@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from onetouch.accounts import views as accounts
     from onetouch.api import views as api
+    from onetouch.audit import views as audit
     from onetouch.catalog import cache
     from onetouch.catalog import views as catalog
     from onetouch.certificates import views as certificates
@@ -80,7 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.stats import views as stats
 
     cache.init_app(app)
-    for feature in (core, catalog, accounts, learning, quizzes, certificates, stats, api):
+    for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, stats,
+                    api):
         app.register_blueprint(feature.bp)
 
 

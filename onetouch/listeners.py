@@ -2,10 +2,13 @@
 
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
-``user_registered``. Each receiver runs in the sender's transaction:
+``user_registered``, ``role_granted`` and ``role_revoked``; learning ``requirement_created``.
+Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
+    an admin's action (a role, a requirement, a revocation, an assisted sign-up)
+                -> its audit entry (audit), committed or rolled back with it
 
 ``register_page_parts`` connects what a feature adds to a page of a feature below it.
 """
@@ -21,6 +24,24 @@ def register_listeners(app: Flask) -> None:
 
     hooks.connect()
     events.connect()
+    connect_audit()
+
+
+def connect_audit() -> None:
+    """Every administrative action writes its audit entry in its own transaction."""
+    from onetouch.accounts import signals as accounts
+    from onetouch.audit import services as audit
+    from onetouch.certificates import signals as certificates
+    from onetouch.learning import signals as learning
+
+    for signal, receiver in (
+        (accounts.role_granted, audit.role_granted),
+        (accounts.role_revoked, audit.role_revoked),
+        (accounts.user_registered, audit.user_registered),
+        (learning.requirement_created, audit.requirement_created),
+        (certificates.certificate_revoked, audit.certificate_revoked),
+    ):
+        signal.connect(receiver)
 
 
 def register_page_parts(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Every model, imported once so that SQLAlchemy and Alembic know all the tables."""
 
 from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
+from onetouch.audit.models import AuditEntry
 from onetouch.certificates.models import Certificate
 from onetouch.content.models import (
     Course,
@@ -29,6 +30,7 @@ __all__ = [
     "AreaWeek",
     "AttemptStatus",
     "AudienceGroup",
+    "AuditEntry",
     "Certificate",
     "Commune",
     "Course",

@@ -1,5 +1,5 @@
 """The events and who hears them, as ``create_app`` wires them: a missing receiver would
-silently stop certificates or statistics, so each one is named here."""
+silently stop certificates, statistics or the audit log, so each one is named here."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ import sys
 import pytest
 
 from onetouch import create_app
-from onetouch.accounts.signals import user_registered
+from onetouch.accounts.signals import role_granted, role_revoked, user_registered
+from onetouch.audit import services as audit
 from onetouch.certificates import hooks
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
-from onetouch.learning.signals import course_completed, enrolled
+from onetouch.learning.signals import course_completed, enrolled, requirement_created
 from onetouch.stats import events
 from tests.fixtures.apps import make_config
 
 EXPECTED = {
-    "user_registered": (user_registered, {events.registered}),
+    "user_registered": (user_registered, {events.registered, audit.user_registered}),
+    "role_granted": (role_granted, {audit.role_granted}),
+    "role_revoked": (role_revoked, {audit.role_revoked}),
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
+    "requirement_created": (requirement_created, {audit.requirement_created}),
     "certificate_issued": (certificate_issued, {events.issued}),
-    "certificate_revoked": (certificate_revoked, {events.revoked}),
+    "certificate_revoked": (certificate_revoked, {events.revoked, audit.certificate_revoked}),
 }
 
 

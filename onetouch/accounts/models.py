@@ -44,6 +44,16 @@ class Role(enum.StrEnum):
     PROVINCE_ADMIN = "province_admin"
     MINISTRY_ADMIN = "ministry_admin"
 
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.PROVINCE_ADMIN: _l("Quản trị tỉnh"),
+    Role.MINISTRY_ADMIN: _l("Quản trị cấp bộ"),
+}
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"

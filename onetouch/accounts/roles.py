@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import Role, RoleGrant, User
 from onetouch.accounts.services import AccountError
+from onetouch.accounts.signals import role_granted, role_revoked
 from onetouch.geo.models import Province
 
 
@@ -59,10 +60,12 @@ def grant(session: Session, user: User, role: Role, province_code: str | None,
                            granted_by_id=granted_by.id if granted_by else None)
     session.add(role_grant)
     session.flush()
+    role_granted.send(role_grant, session=session, actor=granted_by)
     return role_grant
 
 
-def revoke(session: Session, role_grant: RoleGrant) -> None:
+def revoke(session: Session, role_grant: RoleGrant, revoked_by: User | None = None) -> None:
+    role_revoked.send(role_grant, session=session, actor=revoked_by)
     session.delete(role_grant)
     session.flush()
 

@@ -1,4 +1,4 @@
-"""Signals other features listen to (statistics), in the same transaction."""
+"""Signals other features listen to (statistics, the audit log), in the same transaction."""
 
 from blinker import Namespace
 
@@ -6,3 +6,8 @@ _signals = Namespace()
 
 # Sent once, when an account is created: sender=the User, session=...
 user_registered = _signals.signal("user-registered")
+
+# Sent when an administrative role is granted or is about to be revoked: sender=the RoleGrant,
+# session=..., actor=the User who did it (None on the command line).
+role_granted = _signals.signal("role-granted")
+role_revoked = _signals.signal("role-revoked")

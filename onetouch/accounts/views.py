@@ -267,6 +267,6 @@ def revoke_role(user_id: int, grant_id: int):
     if role_grant.user_id == current_user.id and role_grant.role is Role.MINISTRY_ADMIN:
         flash(_("Bạn không thể tự thu hồi quyền quản trị cấp bộ của mình."), "error")
         return redirect(url_for("accounts.admin_user", user_id=user_id))
-    roles.revoke(db.session, role_grant)
+    roles.revoke(db.session, role_grant, revoked_by=current_user)
     flash(_("Đã thu hồi vai trò."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user_id))

@@ -144,7 +144,7 @@ def revoke(session: Session, certificate: Certificate, admin: User, reason: str)
     certificate.revoked_reason = reason[:1000]
     certificate.revoked_by_id = admin.id
     session.flush()
-    certificate_revoked.send(certificate, session=session)
+    certificate_revoked.send(certificate, session=session, actor=admin)
 
 
 def revoked(session: Session) -> list[Certificate]:

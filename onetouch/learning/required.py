@@ -16,6 +16,7 @@ from onetouch.content.models import Course
 from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, RequiredTraining
 from onetouch.learning.services import LearningError
+from onetouch.learning.signals import requirement_created
 
 OVERDUE_LIST_LIMIT = 500
 
@@ -37,6 +38,7 @@ def assign(session: Session, admin: User, course: Course, audience: AudienceGrou
                                    deadline=deadline, created_by_id=admin.id)
     session.add(requirement)
     session.flush()
+    requirement_created.send(requirement, session=session, actor=admin)
     return requirement
 
 

@@ -9,3 +9,6 @@ course_completed = _signals.signal("course-completed")
 
 # Sent once, when a learner's enrolment row is created: sender=the Enrolment, session=...
 enrolled = _signals.signal("enrolled")
+
+# Sent when an admin requires a course: sender=the RequiredTraining, session=..., actor=the admin.
+requirement_created = _signals.signal("requirement-created")
