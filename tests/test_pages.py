@@ -14,6 +14,10 @@ def test_home_page_is_vietnamese_and_says_who_it_is_for(client):
     for audience in ("Người dân", "Cán bộ, lãnh đạo cấp xã", "Tổ công nghệ số cộng đồng",
                      "Đơn vị chuyên trách CNTT"):
         assert audience in html
+    # Today's policy frame: Resolution 57 and Bình dân học vụ số, with Decision 749 as the
+    # programme OneTouch began under.
+    assert "57-NQ/TW" in html
+    assert "Bình dân học vụ số" in html
     assert "749/QĐ-TTg" in html
 
 
