@@ -33,14 +33,19 @@ def server_env(database_url: str, instance) -> dict:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2):
-    """Serve wsgi:app with gunicorn.conf.py on a free loopback port; yields the base URL."""
+def gunicorn(env: dict, workers: int = 2, log: Path | None = None):
+    """Serve wsgi:app with gunicorn.conf.py on a free loopback port; yields the base URL.
+
+    :param log: a file that receives the server's log (its standard error), as the terminal
+        of ``make run`` would.
+    """
     port = _free_port()
+    errors = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
          str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
          "wsgi:app"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -54,6 +59,8 @@ def gunicorn(env: dict, workers: int = 2):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+        if log:
+            errors.close()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

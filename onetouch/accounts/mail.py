@@ -7,10 +7,25 @@ the machine) or "smtp" (``MAIL_SERVER``, ``MAIL_PORT``, ``MAIL_USE_TLS``, ``MAIL
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+
+MAIL_LOGGER = "mail"  # a child of the application's logger: "onetouch.mail"
+
+
+def mail_log() -> logging.Logger:
+    """Where the log backend writes. Flask leaves the application's logger at NOTSET, so
+    under gunicorn it inherits the root logger's WARNING and drops every INFO line: a mail
+    written to the log would vanish, and the log backend exists to show it. This logger keeps
+    INFO whatever the root says; its lines go to the application logger's handler (Flask's, on
+    the WSGI server's error stream: gunicorn's log under ``make run``)."""
+    logger = current_app.logger.getChild(MAIL_LOGGER)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    return logger
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
@@ -24,7 +39,7 @@ def send_mail(to: str, subject: str, body: str) -> None:
     if backend == "smtp":
         _send_smtp(message)
     else:
-        current_app.logger.info("mail (log backend) to %s: %s\n%s", to, subject, body)
+        mail_log().info("mail (log backend)\nTo: %s\nSubject: %s\n\n%s", to, subject, body)
 
 
 def _send_smtp(message: EmailMessage) -> None:

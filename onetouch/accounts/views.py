@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import or_, select
 
-from onetouch.accounts import roles, services
+from onetouch.accounts import menu, roles, services
 from onetouch.accounts.forms import (
     AssistedRegisterForm,
     ChangePasswordForm,
@@ -28,6 +28,7 @@ from onetouch.accounts.places import fill_places, registration_data, show_error
 from onetouch.core.forms import options
 from onetouch.core.urls import safe_next
 from onetouch.extensions import db, limiter
+from onetouch.geo.names import province_name
 from onetouch.geo.services import provinces
 
 bp = Blueprint("accounts", __name__)
@@ -37,7 +38,8 @@ INVALID = 422
 
 @bp.app_context_processor
 def account_helpers() -> dict:
-    return {"is_admin": roles.is_admin}
+    return {"is_admin": roles.is_admin, "admin_menu": menu.admin_menu,
+            "province_name": province_name}
 
 
 def _home() -> str:

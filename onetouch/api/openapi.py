@@ -19,7 +19,8 @@ def _filters() -> list[dict]:
     return [
         _query("scheme", {"type": "string", "enum": list(SCHEMES), "default": "2025"},
                "34 provinces of the 2025 map, or the 63 provinces before 1 July 2025"),
-        _query("course", {"type": "integer"}, "only this course (learners are not filtered)"),
+        _query("course", {"type": "integer"},
+               "only this course; learners are then those enrolled in it"),
         _query("audience", {"type": "string", "enum": AUDIENCES}, "only this audience group"),
         _query("from", DATE, "first day, in Việt Nam"),
         _query("to", DATE, "last day, in Việt Nam"),

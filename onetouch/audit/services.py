@@ -14,6 +14,7 @@ from onetouch.accounts import roles
 from onetouch.accounts.models import RoleGrant, User
 from onetouch.audit.models import Action, AuditEntry
 from onetouch.core.clock import VIETNAM
+from onetouch.geo.models import Commune, Province
 
 PAGE_SIZE = 50
 
@@ -58,7 +59,10 @@ def role_revoked(role_grant: RoleGrant, session: Session, actor: User | None = N
 
 def _role_changed(action: Action, role_grant: RoleGrant, session: Session,
                   actor: User | None) -> None:
-    scope = f" – {role_grant.province_code}" if role_grant.province_code else ""
+    # Names, as they were on the day: the entry is read by people, and never rewritten.
+    province = session.get(Province, role_grant.province_code) if role_grant.province_code \
+        else None
+    scope = f" – {province.name}" if province else ""
     record(session, action, actor=actor, target_type="user", target_id=role_grant.user_id,
            target_name=_user_name(role_grant.user), province_code=role_grant.province_code,
            details=f"{role_grant.role.label}{scope}")
@@ -69,7 +73,7 @@ def user_registered(user: User, session: Session, **extra) -> None:
         return
     record(session, Action.ASSISTED_SIGNUP, actor=user.assisted_by, target_type="user",
            target_id=user.id, target_name=_user_name(user), province_code=user.province_code,
-           details=user.commune_code)
+           details=session.get(Commune, user.commune_code).name)
 
 
 def requirement_created(requirement, session: Session, actor: User | None = None,

@@ -9,12 +9,18 @@ completes 45% of them within a month, with the final exam passed and the certifi
 Every row is marked as demo data (``users.is_demo``); the e-mail addresses use the reserved
 ``.invalid`` domain and the password hash is unusable, so no demo account can log in. The
 same seed draws the same learners, with their dates counted back from ``now``.
+
+A demo certificate has a number of the real form (``OT-2026-7K3F-Q9XD``), so that it can be
+looked up where people type numbers (``/admin/certificates``, ``/verify``): the certificate
+services accept no other form.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Set
 from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import combinations
 
 from sqlalchemy import func, select
@@ -40,8 +46,34 @@ ATTEMPT = {"status": "graded", "paper": "[]", "content_hash": "demo", "answers":
            "results": "[]", "score_percent": 100.0, "passed": True}
 
 
+# Crockford's base 32, as in real certificate numbers (no I, L, O or U).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ID_BITS = 35  # enrolment ids below 2**35; the code's other 5 bits step past a taken number
+SPREAD = 0x2F6B_A3C5_1  # odd: multiplying by it modulo 2**ID_BITS maps ids one to one
+VIETNAM_OFFSET = 7 * HOUR
+EPOCH = date(1970, 1, 1)
+
+
 class DemoError(Exception):
     pass
+
+
+def certificate_number(enrolment_id: int, issued: int, taken: Set[str] = frozenset()) -> str:
+    """A number of the real form for a demo certificate issued at ``issued`` (seconds since
+    1970): the year it was issued in Việt Nam, and eight characters that spread the enrolment
+    id one to one, so that no two demo certificates share a number. One that a real
+    certificate (``taken``) already holds moves to the next of 32 disjoint ranges."""
+    year = (EPOCH + timedelta(days=(issued + VIETNAM_OFFSET) // DAY)).year
+    spread = enrolment_id * SPREAD % (1 << ID_BITS)
+    for step in range(1 << (40 - ID_BITS)):
+        value, code = (step << ID_BITS) | spread, []
+        for _ in range(8):
+            value, digit = divmod(value, 32)
+            code.append(CODE_ALPHABET[digit])
+        number = f"OT-{year}-{''.join(code[:4])}-{''.join(code[4:])}"
+        if number not in taken:
+            return number
+    raise DemoError(f"no free certificate number for enrolment {enrolment_id}")
 
 
 @dataclass(frozen=True)
@@ -92,8 +124,10 @@ class Population:
     """
 
     def __init__(self, plan: Plan, moments: Moments, seed: int, now: int, learners: int,
-                 first_ids: dict[str, int]) -> None:
+                 first_ids: dict[str, int], taken_numbers: Set[str] = frozenset()) -> None:
+        """:param taken_numbers: the numbers of the real certificates already issued."""
         self.plan, self.moment, self.seed, self.now = plan, moments.text, seed, now
+        self.taken = taken_numbers
         self.random = random.Random(seed).random  # noqa: S311 (synthetic data, not secrets)
         # The k-th of n learners joins at a random moment of the k-th n-th of the year:
         # uniform over the year, and in the order of their ids.
@@ -134,8 +168,8 @@ class Population:
         enrolled = min(joined + 1 + int(draw() * 14 * DAY), self.now)
         done = draw() < COMPLETION_RATE
         opened = self.moment(enrolled)
-        finished = self.moment(min(enrolled + HOUR + int(draw() * 29 * DAY), self.now)
-                               ) if done else None
+        ended = min(enrolled + HOUR + int(draw() * 29 * DAY), self.now) if done else None
+        finished = self.moment(ended) if done else None
         rows["enrolments"].append({
             "id": enrolment_id, "user_id": user_id, "course_id": course.id,
             "enrolled_at": opened, "completed_at": finished, "final_passed_at": finished,
@@ -155,7 +189,8 @@ class Population:
         if course.certificate:
             rows["certificates"].append({
                 "id": self._next("certificates"), "user_id": user_id, "course_id": course.id,
-                "enrolment_id": enrolment_id, "number": f"DEMO-{enrolment_id:010d}",
+                "enrolment_id": enrolment_id,
+                "number": certificate_number(enrolment_id, ended, self.taken),
                 "token": f"demo{enrolment_id:028d}", "learner_name": name,
                 "issued_at": finished, **course.certificate})
 

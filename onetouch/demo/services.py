@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
+from onetouch.certificates.models import Certificate
 from onetouch.demo.learners import RAW_TABLES, DemoError, Population, read_plan
 from onetouch.demo.writing import (
     Moments,
@@ -37,9 +38,13 @@ def seed(session: Session, learners: int, seed_value: int, force: bool = False,
     if real and not force:
         raise DemoError(f"the database holds {real} real user(s); use --force to add demo "
                         "data anyway")
+    # Demo numbers never collide with one another; real ones (a --force seed) are avoided.
+    taken = set(session.scalars(select(Certificate.number)
+                                .join(User, User.id == Certificate.user_id)
+                                .where(User.is_demo.is_(False))))
     population = Population(read_plan(session), Moments(connection.dialect.name), seed_value,
                             int(time.time()) if now is None else now, learners,
-                            {table: next_id(connection, table) for table in RAW_TABLES})
+                            {table: next_id(connection, table) for table in RAW_TABLES}, taken)
     counts = dict.fromkeys(RAW_TABLES, 0)
     for start in range(0, learners, CHUNK):
         rows = population.chunk(min(CHUNK, learners - start))

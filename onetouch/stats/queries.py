@@ -52,19 +52,26 @@ class Totals:
 
 
 def _figures(model, filters: Filters):
-    """Learners from registration rows, the rest from course rows, in one pass."""
+    """Learners, then the course figures, in one pass. Learners are the registrations, or,
+    with a course filter, the learners enrolled in that course: an enrolment is unique per
+    learner and course, so its count is a count of learners."""
     registration = model.course_id == NO_COURSE
-    return (func.sum(case((registration, model.registrations), else_=0)).label("learners"),
+    learners = (func.sum(case((registration, 0), else_=model.enrolments)) if filters.course
+                else func.sum(case((registration, model.registrations), else_=0)))
+    return (learners.label("learners"),
             *(func.sum(case((registration, 0), else_=getattr(model, name))).label(name)
               for name in ("enrolments", "completions", "certificates")))
 
 
-def _where(model, filters: Filters) -> list:
+def _where(model, filters: Filters, registrations: bool = False) -> list:
+    """The audience and course filters; ``registrations`` keeps the registration rows
+    (which belong to no course) under a course filter."""
     conditions = []
     if filters.audience:
         conditions.append(model.audience == filters.audience)
     if filters.course:
-        conditions.append(or_(model.course_id == NO_COURSE, model.course_id == filters.course))
+        course = model.course_id == filters.course
+        conditions.append(or_(model.course_id == NO_COURSE, course) if registrations else course)
     return conditions
 
 
@@ -106,10 +113,11 @@ def by_commune(session: Session, province_code: str, filters: Filters) -> Totals
     communes = session.execute(select(Commune.code, Commune.name)
                                .where(Commune.province_code == province_code)).all()
     rows = {code: Row(code, name) for code, name in communes}
-    for code, learners in session.execute(_commune_query(
-            DailyRegistrations, [func.sum(DailyRegistrations.registrations)], province_code,
-            filters, course_rows=False)):
-        rows[code].learners = int(learners or 0)
+    if not filters.course:  # with a course, the learners are its enrolments (below)
+        for code, learners in session.execute(_commune_query(
+                DailyRegistrations, [func.sum(DailyRegistrations.registrations)],
+                province_code, filters, course_rows=False)):
+            rows[code].learners = int(learners or 0)
     course_figures = [func.sum(DailyCourseActivity.enrolments),
                       func.sum(DailyCourseActivity.completions),
                       func.sum(DailyCourseActivity.certificates)]
@@ -117,6 +125,8 @@ def by_commune(session: Session, province_code: str, filters: Filters) -> Totals
             DailyCourseActivity, course_figures, province_code, filters, course_rows=True)):
         rows[code].add({"enrolments": enrolments, "completions": completions,
                         "certificates": certificates})
+        if filters.course:
+            rows[code].learners = int(enrolments or 0)
     return Totals(sorted(rows.values(), key=lambda row: row.name))
 
 
@@ -137,7 +147,8 @@ def _commune_query(model, figures: list, province_code: str, filters: Filters,
 def weekly(session: Session, filters: Filters, province_code: str | None = None) -> list[dict]:
     """Registrations and completions per week (Monday), nationally or in one province."""
     model = AreaWeek if province_code else NationalWeek
-    conditions = _where(model, filters)
+    # Registrations are sign-ups, whatever the course; completions follow the course filter.
+    conditions = _where(model, filters, registrations=True)
     if province_code:
         conditions.append(AreaWeek.province_code == province_code)
     if filters.start:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from onetouch.accounts import roles
 from onetouch.accounts.models import AUDIENCE_LABELS
 from onetouch.catalog.services import live_courses
+from onetouch.content.models import Course
 from onetouch.extensions import db
 from onetouch.geo.models import Province
-from onetouch.stats import charts, exports, queries
+from onetouch.stats import charts, exports, queries, wording
 from onetouch.stats.filters import FilterError, Filters, parse
 
 bp = Blueprint("stats", __name__)
@@ -26,11 +29,33 @@ def _filters() -> tuple[Filters, str | None]:
 def _page_context(filters: Filters, totals, weekly: list[dict], error: str | None) -> dict:
     # "TP." is how Vietnamese shortens "Thành phố"; the tables keep the full names.
     figure = [(row.name.replace("Thành phố ", "TP. "), row.learners) for row in totals.rows]
+    course = db.session.get(Course, filters.course) if filters.course else None
+    learners = wording.learners_label(filters)
     return {"filters": filters, "totals": totals, "error": error,
             "courses": live_courses(db.session), "audiences": AUDIENCE_LABELS,
-            "bar_chart": charts.bars(figure, "Người học theo địa bàn"),
+            "learners_label": learners,
+            "learners_meaning": wording.learners_meaning(filters, course and course.title),
+            "bar_chart": charts.bars(figure, learners),
             "week_chart": charts.weekly(weekly, "Đăng ký và hoàn thành theo tuần"),
-            "weekly": weekly}
+            "weekly": weekly, "own_provinces": _own_provinces(), "may_open": _may_open()}
+
+
+def _may_open():
+    """Whether the user may open a province's page, asked of every row: a learner's roles
+    are not even loaded (``is_admin`` reads a column of the user's own row)."""
+    if not roles.is_admin(current_user):
+        return lambda code: False
+    return lambda code: roles.can_manage_province(current_user, code)
+
+
+def _own_provinces() -> list[Province]:
+    """A province admin's provinces ("my province" links); none for anyone else: a ministry
+    admin may open every province, a learner none."""
+    if not roles.is_admin(current_user) or roles.is_ministry_admin(current_user):
+        return []
+    codes = roles.admin_provinces(current_user)
+    return list(db.session.scalars(select(Province).where(Province.code.in_(codes))
+                                   .order_by(Province.name)))
 
 
 @bp.get("/stats")
@@ -47,13 +72,19 @@ def public_export(kind: str):
     if error:
         abort(400)
     totals = queries.by_area(db.session, filters)
-    return exports.send(totals, filters.file_stem("onetouch-provinces"), kind)
+    area = _("Tỉnh, thành phố") if filters.scheme == "2025" else _("Tỉnh, thành phố (trước 2025)")
+    return exports.send(totals, filters, area, filters.file_stem("onetouch-provinces"), kind)
 
 
 def _province_or_403(code: str) -> Province:
+    """The province, if the user may open it; otherwise a 403 page that leads to the
+    provinces they may open, so that a province admin who follows another province's link
+    has a way back to their own."""
     province = db.get_or_404(Province, code)
     if not roles.can_manage_province(current_user, code):
-        abort(403)
+        page = render_template("stats/forbidden.html", province=province,
+                               own_provinces=_own_provinces(), filters=_filters()[0])
+        abort(make_response(page, 403))
     return province
 
 
@@ -76,4 +107,5 @@ def province_export(code: str, kind: str):
     if error:
         abort(400)
     totals = queries.by_commune(db.session, code, filters)
-    return exports.send(totals, filters.file_stem(f"onetouch-communes-{code}"), kind)
+    return exports.send(totals, filters, _("Xã, phường"),
+                        filters.file_stem(f"onetouch-communes-{code}"), kind)

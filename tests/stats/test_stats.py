@@ -6,6 +6,7 @@ import csv
 import io
 from collections import Counter
 from datetime import date, timedelta
+from itertools import product
 
 import pytest
 from openpyxl import load_workbook
@@ -19,38 +20,51 @@ from onetouch.learning.models import Enrolment
 from onetouch.stats.events import local_day
 
 
-def raw_events(app) -> list[tuple[dict, date, str]]:
+def raw_events(app) -> list[tuple[dict, date, str, int | None, int]]:
     """Every counted event straight from the raw tables: (its commune's provinces, its local
-    day, the figure it adds to)."""
+    day, the figure it adds to, its course (None for a registration), its learner)."""
     happened = []
     with app.app_context():
         provinces = {c.code: {"2025": c.province_code, "legacy": c.legacy_province_code}
                      for c in db.session.scalars(select(Commune))}
 
-        def add(commune_code: str, moment, figure: str) -> None:
-            happened.append((provinces[commune_code], local_day(moment), figure))
+        def add(commune_code: str, moment, figure: str, course, user) -> None:
+            happened.append((provinces[commune_code], local_day(moment), figure, course, user))
 
         for user in db.session.scalars(select(User)):
-            add(user.registered_commune_code, user.created_at, "learners")
+            add(user.registered_commune_code, user.created_at, "learners", None, user.id)
         for enrolment in db.session.scalars(select(Enrolment)):
-            add(enrolment.commune_code, enrolment.enrolled_at, "enrolments")
+            place = (enrolment.commune_code, enrolment.course_id, enrolment.user_id)
+            add(place[0], enrolment.enrolled_at, "enrolments", *place[1:])
             if enrolment.completed_at:
-                add(enrolment.commune_code, enrolment.completed_at, "completions")
+                add(place[0], enrolment.completed_at, "completions", *place[1:])
         for certificate in db.session.scalars(select(Certificate).where(
                 Certificate.revoked_at.is_(None))):
             enrolment = db.session.get(Enrolment, certificate.enrolment_id)
-            add(enrolment.commune_code, certificate.issued_at, "certificates")
+            add(enrolment.commune_code, certificate.issued_at, "certificates",
+                enrolment.course_id, enrolment.user_id)
     return happened
 
 
 def raw_counts(app, scheme: str, start: date | None = None, end: date | None = None,
-               happened: list | None = None) -> dict:
-    """Figures per area counted in Python from the raw events (read afresh unless given)."""
+               happened: list | None = None, course: int | None = None) -> dict:
+    """Figures per area counted in Python from the raw events (read afresh unless given).
+    With a course, learners are the distinct learners enrolled in it."""
     counts: dict[str, Counter] = {}
-    for provinces, day, figure in raw_events(app) if happened is None else happened:
+    enrolled: dict[str, set] = {}
+    for provinces, day, figure, course_id, user in raw_events(app) if happened is None \
+            else happened:
         if (start and day < start) or (end and day > end):
             continue
-        counts.setdefault(provinces[scheme], Counter())[figure] += 1
+        if course is not None and course_id != course:
+            continue  # registrations belong to no course
+        area = provinces[scheme]
+        counts.setdefault(area, Counter())[figure] += 1
+        if figure == "enrolments":
+            enrolled.setdefault(area, set()).add(user)
+    if course is not None:
+        for area, users in enrolled.items():
+            counts[area]["learners"] = len(users)
     return counts
 
 
@@ -77,9 +91,10 @@ def events(make_user, factories, synced_library):
 
 @pytest.mark.parametrize("scheme", ["2025", "legacy"])
 def test_api_figures_equal_raw_counts(app, client, events, scheme):
-    expected = raw_counts(app, scheme)
-    assert api_counts(client, scheme=scheme) == expected
-    assert api_counts(client, scheme=scheme, course=1) == expected
+    assert api_counts(client, scheme=scheme) == raw_counts(app, scheme)
+    with_course = raw_counts(app, scheme, course=1)
+    assert api_counts(client, scheme=scheme, course=1) == with_course
+    assert sum(with_course.values(), Counter())["learners"] == 3  # of 5 who signed up
 
 
 def test_the_scripted_events_are_all_counted(app, client, events):
@@ -133,15 +148,17 @@ RANGES = [(None, None), (TODAY - timedelta(days=90), None), (None, TODAY - timed
 def test_date_ranges_equal_raw_counts(app, client, seeded):
     # Every range on one seeded database: seeding costs far more than the reads it serves.
     happened = raw_events(app)
-    for scheme in ("2025", "legacy"):
-        for start, end in RANGES:
-            params = {"scheme": scheme}
-            if start:
-                params["from"] = start.isoformat()
-            if end:
-                params["to"] = end.isoformat()
-            assert api_counts(client, **params) == raw_counts(app, scheme, start, end,
-                                                             happened), params
+    with app.app_context():
+        course = db.session.scalar(select(Enrolment.course_id))
+    for scheme, (start, end), course_filter in product(("2025", "legacy"), RANGES,
+                                                       (None, course)):
+        params = {"scheme": scheme, "course": course_filter}
+        if start:
+            params["from"] = start.isoformat()
+        if end:
+            params["to"] = end.isoformat()
+        assert api_counts(client, **params) == raw_counts(
+            app, scheme, start, end, happened, course_filter), params
 
 
 def _statements(queries, client, url: str) -> list[str]:
@@ -192,14 +209,46 @@ def test_bad_parameters_give_400_naming_them(client, query, parameter):
         assert response.get_json()["error"]["parameter"] == parameter
 
 
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
 def test_exports_carry_the_view_and_its_filters(client, events):
     response = client.get("/stats/export.csv?scheme=legacy&audience=citizen")
     assert "onetouch-provinces-legacy-citizen.csv" in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["code", "name", "learners", "enrolments", "completions", "certificates"]
-    assert len(rows) == 1 + 63
+    rows = read_csv(response)
+    assert rows[0] == ["Tỉnh, thành phố (trước 2025)", "Mã", "Người học đăng ký",
+                       "Lượt ghi danh", "Lượt hoàn thành", "Chứng chỉ"]
+    assert len(rows) == 1 + 63 + 1
     workbook = load_workbook(io.BytesIO(client.get("/stats/export.xlsx").data))
-    assert workbook.active.max_row == 1 + 34
+    assert workbook.active.max_row == 1 + 34 + 1
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_exports_end_with_the_total_row(client, events, kind):
+    response = client.get(f"/stats/export.{kind}?course=1")
+    if kind == "csv":
+        rows = read_csv(response)
+    else:
+        rows = [["" if value is None else value for value in row]
+                for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(
+                    values_only=True)]
+    header, *areas, total = rows
+    assert header[:3] == ["Tỉnh, thành phố", "Mã", "Người học ghi danh khóa này"]
+    assert total[:2] == ["Tổng", ""]
+    sums = [sum(int(row[column]) for row in areas) for column in range(2, 6)]
+    assert [int(value) for value in total[2:]] == sums == [3, 3, 1, 1]
+    assert "Thành phố Hà Nội" in [row[0] for row in areas]
+
+
+def test_the_province_export_names_its_communes_and_totals_them(app, make_user, login,
+                                                                events):
+    admin = login(app.test_client(), make_user(role="province_admin", role_province="01"))
+    header, *communes, total = read_csv(admin.get("/stats/provinces/01/export.csv"))
+    assert header[0] == "Xã, phường"
+    assert total[0] == "Tổng"
+    assert int(total[2]) == sum(int(row[2]) for row in communes) == 2  # with the admin
+    assert len(communes) == 126  # every commune of Hà Nội, with or without learners
 
 
 def test_public_page_has_charts_tables_and_both_maps(client, events):
