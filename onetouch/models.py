@@ -1,7 +1,7 @@
 """Every model, imported once so that SQLAlchemy and Alembic know all the tables."""
 
 from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
-from onetouch.certificates.models import Certificate
+from onetouch.certificates.models import Certificate, StatusEntry, StatusList
 from onetouch.content.models import (
     Course,
     CourseAsset,
@@ -49,5 +49,7 @@ __all__ = [
     "RequiredTraining",
     "Role",
     "RoleGrant",
+    "StatusEntry",
+    "StatusList",
     "User",
 ]

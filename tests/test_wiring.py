@@ -20,8 +20,8 @@ EXPECTED = {
     "user_registered": (user_registered, {events.registered}),
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
-    "certificate_issued": (certificate_issued, {events.issued}),
-    "certificate_revoked": (certificate_revoked, {events.revoked}),
+    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued}),
+    "certificate_revoked": (certificate_revoked, {hooks.publish_revocation, events.revoked}),
 }
 
 
