@@ -69,8 +69,8 @@ def loader(extra: dict[str, dict] | None = None):
 
 
 def options(load) -> dict:
-    # pyld keeps resolved contexts in a process-wide cache keyed by URL; only bundled files
-    # ever reach it, since every call here passes a loader that refuses anything else.
+    # pyld asks the loader for every context URL on every call (its process-wide cache holds
+    # only context objects, keyed by their content), so the loader alone decides what loads.
     return {"documentLoader": load, "base": None}
 
 

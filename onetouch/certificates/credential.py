@@ -70,15 +70,15 @@ def status_entry(list_url: str, index: int) -> dict:
             "statusListCredential": list_url}
 
 
-def status_list(*, list_url: str, issuer_id: str, valid_from: datetime,
-                encoded_list: str) -> dict:
-    """The unsigned BitstringStatusListCredential for one list."""
+def status_list(*, list_url: str, issuer_id: str, encoded_list: str) -> dict:
+    """The unsigned BitstringStatusListCredential for one list. No ``validFrom``: a list is
+    signed again at each revocation, and a verifier whose clock ran a second behind would
+    take the new list for not yet valid; the proofs' ``created`` says when it was signed."""
     return {
         "@context": [VC_V2],
         "id": list_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id,
-        "validFrom": iso(valid_from),
         "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
                               "statusPurpose": STATUS_PURPOSE, "encodedList": encoded_list},
     }

@@ -7,9 +7,9 @@ for issuers and what wallets expect; ``eddsa-jcs-2022`` canonicalises the JSON i
 set: a verifier checks the ones it knows, OneTouch's own verifier checks every one.
 
 As the specification builds them, each proof carries the document's ``@context`` and is
-hashed exactly as published: proof configuration (the proof less ``proofValue``, with the
-document's ``@context``) hashed, then the document less its proofs, the two digests joined
-and signed.
+hashed as published: the proof configuration (the proof less ``proofValue``; for RDFC read
+through the document's ``@context``) hashed, then the document less its proofs, the two
+digests joined and signed.
 """
 
 from __future__ import annotations
@@ -98,13 +98,18 @@ def verify_proof(document: dict, proof: dict, key: Ed25519PublicKey, load=None) 
         return False
     plain = unsecured(document)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
-    if "@context" in options:
-        # The document's contexts must start with the proof's, which then stand for them.
-        wanted, present = _as_list(options["@context"]), _as_list(plain.get("@context"))
-        if present[:len(wanted)] != wanted:
-            return False
-        plain["@context"] = options["@context"]
-    config = {**options, "@context": plain.get("@context")}
+    if proof["cryptosuite"] == JCS:
+        # JCS hashes the proof exactly as published; a proof that names contexts stands for
+        # the document's, which must start with them.
+        if "@context" in options:
+            wanted, present = _as_list(options["@context"]), _as_list(plain.get("@context"))
+            if present[:len(wanted)] != wanted:
+                return False
+            plain["@context"] = options["@context"]
+        config = options
+    else:
+        # RDFC reads the proof's terms through the document's contexts, whatever it names.
+        config = {**options, "@context": plain.get("@context")}
     try:
         signature = base58btc_decode(proof["proofValue"][1:])
         key.verify(signature, _hash_data(proof["cryptosuite"], plain, config, load))

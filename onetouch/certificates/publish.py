@@ -77,7 +77,7 @@ def signed_status_list(status_list: StatusList) -> dict:
     """The list's credential, signed as of ``signed_at`` (set by whoever changed the bits)."""
     document = credential.status_list(
         list_url=status_list_url(status_list.id), issuer_id=issuer_id(),
-        valid_from=status_list.signed_at, encoded_list=bitstring.encode(status_list.bits))
+        encoded_list=bitstring.encode(status_list.bits))
     return _sign(document, status_list.signed_at)
 
 

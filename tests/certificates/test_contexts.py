@@ -69,6 +69,16 @@ def test_any_other_url_is_refused_and_nothing_is_fetched():
                        suites=(integrity.RDFC,))
 
 
+def test_a_context_served_by_another_loader_is_not_cached_for_the_default_one():
+    examples = "https://www.w3.org/ns/credentials/examples/v2"
+    document = {"@context": [credential.VC_V2, examples], "type": ["VerifiableCredential"],
+                "issuer": "https://h/i", "credentialSubject": {"name": "x"}}
+    other = contexts.loader({examples: {"@context": {"@vocab": "https://h/vocab#"}}})
+    assert "<https://h/i>" in contexts.canonical_nquads(document, other)
+    with pytest.raises(contexts.ContextError, match=examples):
+        contexts.canonical_nquads(document)
+
+
 def test_the_undefined_term_check_finds_what_a_processor_would_drop():
     defined = {"@context": [credential.VC_V2], "type": ["VerifiableCredential"],
                "issuer": "https://h/i", "credentialSubject": {"id": "https://h/s"}}

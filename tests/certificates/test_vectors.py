@@ -80,6 +80,28 @@ def test_the_signed_vector_verifies_and_a_changed_one_does_not(suite, folder, su
     assert not integrity.verify_proof(moved, moved["proof"], public, load())
 
 
+def test_a_jcs_proof_is_hashed_as_published():
+    """What OneTouch did before: hash the proof with the document's @context, publish it
+    without. The JCS proof configuration is the proof as published, so that is refused."""
+    _, public = key_pair()
+    signed = read("eddsa-jcs-2022/signedJCS.json")
+    del signed["proof"]["@context"]
+    assert not integrity.verify_proof(signed, signed["proof"], public, load())
+    shorter = read("eddsa-jcs-2022/signedJCS.json")
+    shorter["proof"]["@context"] = shorter["proof"]["@context"][:1]  # a prefix, but not hashed
+    assert not integrity.verify_proof(shorter, shorter["proof"], public, load())
+
+
+def test_an_rdfc_proof_reads_its_terms_through_the_documents_contexts():
+    """The RDFC vector's proof has no @context; the document's stand for it, as they do for
+    the @context that OneTouch's proofs carry."""
+    _, public = key_pair()
+    signed = read("eddsa-rdfc-2022/signedDataInt.json")
+    assert "@context" not in signed["proof"]
+    signed["proof"]["@context"] = signed["@context"]
+    assert integrity.verify_proof(signed, signed["proof"], public, load())
+
+
 @pytest.mark.parametrize(("suite", "folder", "suffix"), SUITES)
 def test_the_signed_vector_passes_the_whole_verifier(suite, folder, suffix):
     """Through the same algorithm as ``flask certificates verify --public-key``: the vector's
