@@ -55,8 +55,8 @@ def _achievement(course_url: str, title: str, hours: float, unit: str, number: s
     return {
         "id": course_url, "type": ["Achievement"], "achievementType": "Certificate",
         "name": title, "humanCode": number,
-        "description": f"Chứng chỉ hoàn thành khóa học “{title}” ({hours:g} giờ) do {unit} "
-                       f"cấp trên Nền tảng OneTouch.",
+        "description": f"Chứng chỉ hoàn thành khóa học “{title}” ({hours:g} giờ), do {unit} "
+                       f"cấp.",
         "criteria": {"narrative": f"Hoàn thành khóa học “{title}” ({hours:g} giờ) trên Nền "
                                   f"tảng OneTouch: hoàn thành các học phần bắt buộc và đạt bài "
                                   f"thi cuối khóa."},
