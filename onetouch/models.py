@@ -2,7 +2,7 @@
 
 from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
 from onetouch.audit.models import AuditEntry
-from onetouch.certificates.models import Certificate
+from onetouch.certificates.models import Certificate, StatusEntry, StatusList
 from onetouch.content.models import (
     Course,
     CourseAsset,
@@ -51,5 +51,7 @@ __all__ = [
     "RequiredTraining",
     "Role",
     "RoleGrant",
+    "StatusEntry",
+    "StatusList",
     "User",
 ]

@@ -24,8 +24,9 @@ EXPECTED = {
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
     "requirement_created": (requirement_created, {audit.requirement_created}),
-    "certificate_issued": (certificate_issued, {events.issued}),
-    "certificate_revoked": (certificate_revoked, {events.revoked, audit.certificate_revoked}),
+    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued}),
+    "certificate_revoked": (certificate_revoked, {hooks.publish_revocation, events.revoked,
+                                                  audit.certificate_revoked}),
 }
 
 

@@ -1,87 +1,38 @@
-"""Signed digital credentials: W3C Verifiable Credential 2.0 / Open Badges 3.0 JSON with a
-Data Integrity proof (cryptosuite ``eddsa-jcs-2022``: Ed25519 over JSON Canonicalization).
+"""The documents OneTouch publishes about certificates, unsigned: the Open Badges 3.0
+credential, the issuer's controller document and key, and the status lists.
 
-The same proof signs the public revocation list, so both can be checked offline with
-nothing but the published public key.
+Plain data in, plain JSON out: addresses are given by ``publish``, signing is ``integrity``'s.
+Every term these documents use is defined by the contexts they name (``contexts.py`` checks
+it before anything is signed), so a JSON-LD processor drops nothing from under a signature.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from onetouch.certificates.integrity import iso
 
-from onetouch.certificates.keys import base58btc, base58btc_decode
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Defines the credentialSchema type below, which the Open Badges context leaves out.
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+CID_V1 = "https://www.w3.org/ns/cid/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
-CONTEXTS = ["https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
-SUITE = "eddsa-jcs-2022"
-
-
-def canonical(value) -> bytes:
-    """RFC 8785 (JCS) serialisation for JSON values: sorted keys, no spaces, numbers as
-    ECMAScript prints them (so 2.0 is written 2)."""
-    return json.dumps(_numbers(value), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
-
-
-def _numbers(value):
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("JSON has no infinities")
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dict):
-        return {key: _numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_numbers(item) for item in value]
-    return value
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _hash_data(document: dict, proof_options: dict) -> bytes:
-    config = {**proof_options, "@context": document["@context"]}
-    return hashlib.sha256(canonical(config)).digest() + hashlib.sha256(canonical(document)).digest()
-
-
-def sign(document: dict, key: Ed25519PrivateKey, verification_method: str,
-         created: datetime) -> dict:
-    """The document with a Data Integrity proof added."""
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    options = {"type": "DataIntegrityProof", "cryptosuite": SUITE, "created": iso(created),
-               "verificationMethod": verification_method, "proofPurpose": "assertionMethod"}
-    signature = key.sign(_hash_data(unsecured, options))
-    return {**unsecured, "proof": {**options, "proofValue": "z" + base58btc(signature)}}
-
-
-def verify(document: dict, key: Ed25519PublicKey) -> bool:
-    """True when the proof is ours and nothing in the document changed since it was signed."""
-    proof = document.get("proof") if isinstance(document, dict) else None
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != SUITE:
-        return False
-    value = proof.get("proofValue", "")
-    options = {k: v for k, v in proof.items() if k != "proofValue"}
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    try:
-        signature = base58btc_decode(value[1:]) if value.startswith("z") else b""
-        key.verify(signature, _hash_data(unsecured, options))
-    except (InvalidSignature, ValueError, KeyError, TypeError):
-        return False
-    return True
+CREDENTIAL_CONTEXTS = [VC_V2, OB_V3, OB_EXTENSIONS]
+ISSUER_CONTEXTS = [VC_V2, OB_V3, CID_V1]
+OB_SCHEMA = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+             "ob_v3p0_achievementcredential_schema.json")
+OB_SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
+STATUS_PURPOSE = "revocation"
 
 
 def credential(*, verify_url: str, issuer_id: str, issuer_name: str, course_url: str,
                course_title: str, hours: float, learner_name: str, number: str,
-               issued_at: datetime) -> dict:
-    """The unsigned Open Badges 3.0 credential for one certificate."""
-    return {
-        "@context": CONTEXTS,
+               issued_at: datetime, status: dict | None) -> dict:
+    """The unsigned Open Badges 3.0 credential (an OpenBadgeCredential) for one certificate."""
+    document = {
+        "@context": CREDENTIAL_CONTEXTS,
         "id": verify_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{course_title} ({number})",
@@ -91,28 +42,67 @@ def credential(*, verify_url: str, issuer_id: str, issuer_name: str, course_url:
             "type": ["AchievementSubject"],
             "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
                             "identityHash": learner_name}],
-            "achievement": {
-                "id": course_url, "type": ["Achievement"], "achievementType": "Certificate",
-                "name": course_title, "humanCode": number,
-                "criteria": {"narrative": f"Hoàn thành khóa học “{course_title}” "
-                                          f"({hours:g} giờ) trên Nền tảng OneTouch."},
-            },
+            "achievement": _achievement(course_url, course_title, hours, issuer_name, number),
         },
+        "credentialSchema": [{"id": OB_SCHEMA, "type": OB_SCHEMA_TYPE}],
+    }
+    if status is not None:
+        document["credentialStatus"] = status
+    return document
+
+
+def _achievement(course_url: str, title: str, hours: float, unit: str, number: str) -> dict:
+    return {
+        "id": course_url, "type": ["Achievement"], "achievementType": "Certificate",
+        "name": title, "humanCode": number,
+        "description": f"Chứng chỉ hoàn thành khóa học “{title}” ({hours:g} giờ), do {unit} "
+                       f"cấp.",
+        "criteria": {"narrative": f"Hoàn thành khóa học “{title}” ({hours:g} giờ) trên Nền "
+                                  f"tảng OneTouch: hoàn thành các học phần bắt buộc và đạt bài "
+                                  f"thi cuối khóa."},
     }
 
 
+def status_entry(list_url: str, index: int) -> dict:
+    """A credential's place in a status list (Bitstring Status List v1.0)."""
+    return {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
+            "statusPurpose": STATUS_PURPOSE, "statusListIndex": str(index),
+            "statusListCredential": list_url}
+
+
+def status_list(*, list_url: str, issuer_id: str, encoded_list: str) -> dict:
+    """The unsigned BitstringStatusListCredential for one list. No ``validFrom``: a list is
+    signed again at each revocation, and a verifier whose clock ran a second behind would
+    take the new list for not yet valid; the proofs' ``created`` says when it was signed."""
+    return {
+        "@context": [VC_V2],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
+                              "statusPurpose": STATUS_PURPOSE, "encodedList": encoded_list},
+    }
+
+
+def verification_method(*, method_id: str, controller: str, public_multibase: str) -> dict:
+    return {"id": method_id, "type": "Multikey", "controller": controller,
+            "publicKeyMultibase": public_multibase}
+
+
+def multikey(method: dict) -> dict:
+    """The verification method as a document of its own, at its own address."""
+    return {"@context": [MULTIKEY_V1], **method}
+
+
+def issuer(*, issuer_id: str, name: str, url: str, method: dict) -> dict:
+    """The issuer's profile (Open Badges ``Profile``), which is also its controller document
+    (Controlled Identifiers 1.0): the key is listed under ``assertionMethod``, the binding
+    a verifier checks between a proof's ``verificationMethod`` and the credential's issuer."""
+    return {"@context": ISSUER_CONTEXTS, "id": issuer_id, "type": ["Profile"], "name": name,
+            "url": url, "verificationMethod": [method], "assertionMethod": [method["id"]]}
+
+
 def revocation_list(issuer_id: str, updated: datetime, entries: list[dict]) -> dict:
-    return {"@context": CONTEXTS[:1], "type": ["OneTouchRevocationList"], "issuer": issuer_id,
+    """The list published before status lists existed, kept as it was for its readers."""
+    return {"@context": [VC_V2], "type": ["OneTouchRevocationList"], "issuer": issuer_id,
             "updated": iso(updated), "revoked": entries}
-
-
-def check(document: dict, key: Ed25519PublicKey, revocations: dict | None = None) -> str:
-    """"valid", "tampered" or "revoked" (when a genuine revocation list names it)."""
-    if not verify(document, key):
-        return "tampered"
-    if revocations is not None:
-        if not verify(revocations, key):
-            raise ValueError("the revocation list is not signed by this key")
-        if any(entry.get("id") == document.get("id") for entry in revocations["revoked"]):
-            return "revoked"
-    return "valid"

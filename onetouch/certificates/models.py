@@ -1,10 +1,11 @@
-"""Certificates: issued once per learner and course, verifiable, revocable."""
+"""Certificates: issued once per learner and course, verifiable, revocable; and the status
+lists that publish their revocation to any verifier (W3C Bitstring Status List v1.0)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onetouch.accounts.models import User
@@ -35,3 +36,34 @@ class Certificate(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
+    status: Mapped[StatusEntry | None] = relationship(viewonly=True)
+
+
+class StatusList(db.Model):
+    """One published BitstringStatusListCredential: its bits and the signed document."""
+
+    __tablename__ = "credential_status_lists"
+
+    # The list's number in its address, /credentials/status/<id>; lists are never renumbered.
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    purpose: Mapped[str] = mapped_column(String(16))  # "revocation"
+    size: Mapped[int]  # entries (bits)
+    bits: Mapped[bytes] = mapped_column(LargeBinary)
+    # The signed credential exactly as served: re-signed whenever a bit changes, in the same
+    # transaction, so that a GET only reads it.
+    document: Mapped[str] = mapped_column(Text)
+    signed_at: Mapped[datetime]
+
+
+class StatusEntry(db.Model):
+    """A certificate's position in a status list, drawn at random and never given again."""
+
+    __tablename__ = "credential_status_entries"
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("credential_status_lists.id"),
+                                         primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # SET NULL, not CASCADE: a position whose certificate was deleted stays taken, so that
+    # its bit (set if it was revoked) never passes to another certificate.
+    certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="SET NULL"), unique=True)

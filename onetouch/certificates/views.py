@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from onetouch.accounts import roles
-from onetouch.certificates import publish, services
+from onetouch.certificates import publish, services, status
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.pdf import render
 from onetouch.core.clock import local_date
@@ -107,9 +107,7 @@ def revocations():
 
 @bp.get("/credentials/issuer")
 def issuer():
-    return {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": publish.issuer_id(),
-            "type": ["Profile"], "name": "OneTouch",
-            "verificationMethod": [publish.multikey_document()]}
+    return publish.issuer_document(), 200, {"Cache-Control": "public, max-age=3600"}
 
 
 @bp.get("/credentials/keys/<key_id>")
@@ -118,6 +116,17 @@ def public_key(key_id: str):
     if not document["id"].endswith("/" + key_id):
         abort(404)
     return document, 200, {"Cache-Control": "public, max-age=86400"}
+
+
+@bp.get("/credentials/status/<int:number>")
+def status_list(number: int):
+    # Stored signed, so reading it is one row; cacheable by anyone (the spec asks that
+    # who fetches a status list be not tracked: the page is the same for all).
+    document = status.published(db.session, number)
+    if document is None:
+        abort(404)
+    return Response(document, mimetype="application/vc+ld+json",
+                    headers={"Cache-Control": f"public, max-age={status.MAX_AGE}"})
 
 
 # Ministry admins revoke certificates, with a reason; who and when are recorded.

@@ -100,45 +100,6 @@ def _credential(client, certificate, tmp_path):
     return path
 
 
-def test_the_signed_credential_verifies_and_one_changed_byte_fails(client, runner, certified,
-                                                                   tmp_path):
-    _, certificate = certified
-    path = _credential(client, certificate, tmp_path)
-    document = json.loads(path.read_text())
-    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
-    assert document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
-    assert document["id"].endswith(f"/verify/{certificate.token}")
-    result = runner.invoke(args=["certificates", "verify", str(path)])
-    assert (result.exit_code, result.output.strip()) == (0, "valid")
-    raw = path.read_bytes()
-    changed = raw.replace("Tuyết".encode(), "Tuyến".encode(), 1)
-    assert changed != raw
-    path.write_bytes(changed)
-    result = runner.invoke(args=["certificates", "verify", str(path)])
-    assert (result.exit_code, result.output.strip()) == (1, "tampered")
-
-
-def test_a_changed_proof_byte_fails_too(client, runner, certified, tmp_path):
-    _, certificate = certified
-    path = _credential(client, certificate, tmp_path)
-    document = json.loads(path.read_text())
-    value = document["proof"]["proofValue"]
-    document["proof"]["proofValue"] = value[:-1] + ("2" if value[-1] != "2" else "3")
-    path.write_text(json.dumps(document))
-    assert runner.invoke(args=["certificates", "verify", str(path)]).output.strip() == "tampered"
-
-
-def test_verification_with_the_published_public_key(client, runner, certified, tmp_path):
-    _, certificate = certified
-    path = _credential(client, certificate, tmp_path)
-    method = json.loads(path.read_text())["proof"]["verificationMethod"]
-    published = client.get(method.removeprefix("http://localhost")).get_json()
-    assert published["type"] == "Multikey"
-    result = runner.invoke(args=["certificates", "verify", str(path), "--public-key",
-                                 published["publicKeyMultibase"]])
-    assert result.output.strip() == "valid"
-
-
 def test_revocation_shows_on_the_page_in_json_and_in_the_list(app, client, runner, certified,
                                                               make_user, login, tmp_path):
     _, certificate = certified
@@ -161,7 +122,7 @@ def test_revocation_shows_on_the_page_in_json_and_in_the_list(app, client, runne
     revocations.write_text(json.dumps(listing))
     result = runner.invoke(args=["certificates", "verify", str(credential), "--revocations",
                                  str(revocations)])
-    assert (result.exit_code, result.output.strip()) == (1, "revoked")
+    assert (result.exit_code, result.stdout.strip()) == (1, "revoked")
     mine = client.get("/my/certificates").get_data(as_text=True)
     assert "Chứng chỉ này đã bị thu hồi" in mine
     text = PdfReader(io.BytesIO(client.get(

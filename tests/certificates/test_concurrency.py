@@ -1,14 +1,17 @@
-"""20 completions of the same course at the same moment issue exactly one certificate."""
+"""20 completions of the same course at the same moment issue exactly one certificate; two
+revocations at the same moment both set their bits in the published status list."""
 
 from __future__ import annotations
 
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
 from onetouch.accounts.models import User
-from onetouch.certificates.models import Certificate
+from onetouch.certificates import bitstring, services
+from onetouch.certificates.models import Certificate, StatusEntry, StatusList
 from onetouch.content.models import Course, Module
 from onetouch.db import utcnow
 from onetouch.extensions import db
@@ -64,3 +67,35 @@ def check(app, numbers: list[str]) -> None:
 def test_twenty_concurrent_completions(app, synced_library):
     prepare(app)
     check(app, complete_at_once(app, ready_to_complete(app)))
+
+
+def test_two_revocations_at_once_both_reach_the_status_list(app, make_user, factories,
+                                                            synced_library):
+    """Each revocation sets its bit in the same list and signs it again: without the list's
+    row lock, the second would write the bits it read before the first committed, and one
+    bit would be lost."""
+    certificates = [factories.issue_certificate(make_user(province=code)).id
+                    for code in ("01", "79")]
+    admin = make_user(role="ministry_admin")
+    start = threading.Barrier(len(certificates), timeout=60)
+
+    def revoke(certificate_id: int) -> None:
+        start.wait()
+        with app.app_context():
+            services.revoke(db.session, db.session.get(Certificate, certificate_id),
+                            db.session.get(User, admin), "Gian lận khi làm bài thi")
+            db.session.commit()
+            db.session.remove()
+
+    with ThreadPoolExecutor(len(certificates)) as pool:
+        list(pool.map(revoke, certificates))
+    with app.app_context():
+        positions = db.session.scalars(select(StatusEntry.position)
+                                       .where(StatusEntry.list_id == 1)).all()
+        stored = db.session.get(StatusList, 1)
+        published = bitstring.decode(
+            json.loads(stored.document)["credentialSubject"]["encodedList"])
+    assert len(positions) == len(certificates)
+    for bits in (stored.bits, published):
+        assert [bitstring.is_set(bits, position) for position in positions] == [True, True]
+        assert sum(bin(byte).count("1") for byte in bits) == len(certificates)
