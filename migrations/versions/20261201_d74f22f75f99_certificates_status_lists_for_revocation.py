@@ -5,7 +5,7 @@ certificate gets a random position in one list. Entries are allocated by
 ``flask certificates reissue`` for certificates issued before this revision.
 
 Revision ID: d74f22f75f99
-Revises: aed9d278df92
+Revises: 6f7702b675de
 Create Date: 2026-12-01 06:29:45.078775
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd74f22f75f99'
-down_revision = 'aed9d278df92'
+down_revision = '6f7702b675de'
 branch_labels = None
 depends_on = None
 
