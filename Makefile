@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BROWSER_STAMP := tests/browser/node_modules/.installed
 PIP := $(BIN)/python -m pip
 LOCKS := requirements/app.txt requirements/dev.txt
 FLASK := $(BIN)/flask --app onetouch
@@ -11,7 +12,7 @@ PO_FILES := $(wildcard onetouch/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup install lock upgrade-deps migrate data lint pytest translations \
-	extract-messages clean
+	extract-messages browser clean
 
 run: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
@@ -82,13 +83,22 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -w 100 -o onetouch/translations/messages.pot .
 	$(BIN)/pybabel update -w 100 -i onetouch/translations/messages.pot -d onetouch/translations
 
+# What the browser tests inject into pages (axe-core): exactly tests/browser/package-lock.json,
+# into tests/browser/node_modules, never globally, no install scripts; again only when the lock
+# changes. The browser itself is Debian's chromium (.ci/run installs it), never a download.
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 # pip check: the lock is installed with --no-deps, so make sure it misses no dependency.
 lint: install
 	$(PIP) check
 	$(BIN)/ruff check .
 
-pytest: install translations
+pytest: install translations browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/browser/screenshots
