@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := verifiers/node_modules/.installed
+BROWSER_STAMP := tests/browser/node_modules/.installed
 PIP := $(BIN)/python -m pip
 LOCKS := requirements/app.txt requirements/dev.txt
 FLASK := $(BIN)/flask --app onetouch
@@ -12,7 +13,7 @@ PO_FILES := $(wildcard onetouch/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup install lock upgrade-deps migrate data lint pytest translations \
-	extract-messages verifiers clean
+	extract-messages verifiers browser clean
 
 run: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
@@ -92,13 +93,23 @@ $(NODE_STAMP): verifiers/package.json verifiers/package-lock.json
 	cd verifiers && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
+# What the browser tests inject into pages (axe-core): exactly tests/browser/package-lock.json,
+# into tests/browser/node_modules, never globally, no install scripts; again only when the lock
+# changes. The browser itself is Debian's chromium (.ci/run installs it), never a download.
+browser: $(BROWSER_STAMP)
+
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 # pip check: the lock is installed with --no-deps, so make sure it misses no dependency.
 lint: install
 	$(PIP) check
 	$(BIN)/ruff check .
 
-pytest: install translations verifiers
+pytest: install translations verifiers browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache verifiers/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache verifiers/node_modules tests/browser/node_modules \
+		tests/browser/screenshots
