@@ -58,7 +58,10 @@ def test_a_ministry_admin_exports_the_63_provinces_as_xlsx(new_context, site, tm
     download.save_as(path)
 
     sheet = load_workbook(path, read_only=True).active
-    header, *rows = list(sheet.iter_rows(values_only=True))
-    assert list(header) == ["code", "name", *FIGURES]
+    header, *rows, total = list(sheet.iter_rows(values_only=True))
+    assert list(header[:2]) == ["Tỉnh, thành phố (trước 2025)", "Mã"]
+    assert len(header) == 2 + len(FIGURES)
     assert len(rows) == 63
-    assert {row[1]: list(row[2:]) for row in rows} == shown
+    assert {row[0]: list(row[2:]) for row in rows} == shown
+    assert total[0] == "Tổng"
+    assert list(total[2:]) == [sum(column) for column in zip(*shown.values(), strict=True)]
