@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
         faults,  # noqa: F401  (registers the engine and pool listeners)
         models,  # noqa: F401  (every table must be known to Alembic)
     )
-    from onetouch.accounts import session  # noqa: F401  (registers the user loader)
+    from onetouch.accounts import session
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     # "basic": a phone that changes network (and IP address) keeps its session.
     login_manager.session_protection = "basic"
+    session.init_app(app)  # the user loader, log-in redirects, refused permissions logged
     limiter.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

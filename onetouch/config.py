@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -32,7 +33,21 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "MAIL_BACKEND": "log",
     "MAIL_SENDER": "OneTouch <no-reply@localhost>",
+    # Sessions (accounts/logins.py): ended after this long without a request, admins' sooner;
+    # ended this long after the log-in whatever happens; "remember me" for this many seconds.
+    "SESSION_IDLE_MINUTES": 30,
+    "SESSION_IDLE_MINUTES_ADMIN": 15,
+    "SESSION_ABSOLUTE_HOURS": 12,
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+    # A privileged action asks for the password again after this long (accounts/session.py).
+    "REAUTH_MINUTES": 5,
+    # Per account, across every server (accounts/throttle.py).
+    "LOGIN_FAILURES_PER_HOUR": 100,
+    "RESET_MAILS_PER_HOUR": 5,
 }
+POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOLUTE_HOURS",
+            "REMEMBER_COOKIE_DURATION", "REAUTH_MINUTES", "LOGIN_FAILURES_PER_HOUR",
+            "RESET_MAILS_PER_HOUR")
 
 SQLITE_FILE = "onetouch.sqlite3"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -67,16 +82,30 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env("ONETOUCH")
     else:
         app.config.from_mapping(test_config)
+    _check_positive(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
 
+def _check_positive(app: Flask) -> None:
+    for name in POSITIVE:
+        value = app.config.get(name)
+        if isinstance(value, timedelta):
+            value = value.total_seconds()
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"{name} must be a positive number, not {value!r}.")
+
+
 def ensure_instance_folder(path: str) -> Path:
-    """Create the instance folder if needed and prove that it is writable."""
+    """Create the instance folder if needed and prove that it is writable.
+
+    A folder it creates is the server account's alone (0700): it holds the database, the keys
+    and the logs of a small installation.
+    """
     folder = Path(path)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         probe = folder / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -93,6 +122,7 @@ def database_uri(app: Flask) -> str:
     raw = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
     if not raw:
         folder = ensure_instance_folder(app.instance_path)
+        create_private_file(folder / SQLITE_FILE)
         return f"sqlite:///{folder / SQLITE_FILE}"
     try:
         url = make_url(str(raw))
@@ -109,6 +139,7 @@ def _supported(url: URL) -> URL:
     if backend == "sqlite":
         if url.database and url.database != ":memory:":
             ensure_instance_folder(str(Path(url.database).resolve().parent))
+            create_private_file(Path(url.database))
         return url
     if backend in {"postgres", "postgresql"}:
         _require_psycopg()
@@ -117,6 +148,21 @@ def _supported(url: URL) -> URL:
         f"DATABASE_URL uses the scheme '{url.drivername}', which OneTouch does not support; "
         "use sqlite:///path or postgresql://user:password@host/dbname."
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file only its owner may read (0600), unless it exists already.
+
+    For the SQLite database: left to SQLite, it would be created with the umask's mode,
+    usually readable by every local user, and its -wal and -shm files copy the mode of the
+    database file. An empty file is an empty SQLite database.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise ConfigError(f"cannot create the database file {path} ({exc.strerror}).") from None
 
 
 def _require_psycopg() -> None:

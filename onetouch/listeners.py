@@ -2,12 +2,14 @@
 
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
-``user_registered``, ``role_granted`` and ``role_revoked``; learning ``requirement_created``.
+``user_registered``, ``role_granted``, ``role_revoked`` and ``sessions_ended``; learning
+``requirement_created``.
 Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
-    an admin's action (a role, a requirement, a revocation, an assisted sign-up)
+    an admin's action (a role, a requirement, a revocation, an assisted sign-up, ending a
+    user's sessions)
                 -> its audit entry (audit), committed or rolled back with it
 
 ``register_page_parts`` connects what a feature adds to a page of a feature below it.
@@ -37,6 +39,7 @@ def connect_audit() -> None:
     for signal, receiver in (
         (accounts.role_granted, audit.role_granted),
         (accounts.role_revoked, audit.role_revoked),
+        (accounts.sessions_ended, audit.sessions_ended),
         (accounts.user_registered, audit.user_registered),
         (learning.requirement_created, audit.requirement_created),
         (certificates.certificate_revoked, audit.certificate_revoked),

@@ -1,6 +1,13 @@
 """Every model, imported once so that SQLAlchemy and Alembic know all the tables."""
 
-from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
+from onetouch.accounts.models import (
+    AudienceGroup,
+    Role,
+    RoleGrant,
+    ThrottleEvent,
+    User,
+    UserSession,
+)
 from onetouch.audit.models import AuditEntry
 from onetouch.certificates.models import Certificate, StatusEntry, StatusList
 from onetouch.content.models import (
@@ -53,5 +60,7 @@ __all__ = [
     "RoleGrant",
     "StatusEntry",
     "StatusList",
+    "ThrottleEvent",
     "User",
+    "UserSession",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from onetouch.accounts import roles, services
+from onetouch.accounts import logins, roles, services, throttle
 from onetouch.accounts.models import AudienceGroup, Role
 from onetouch.extensions import db
 from onetouch.geo.models import Commune
@@ -64,3 +64,13 @@ def grant_command(role_name: str, province_code: str | None, login: str) -> None
     db.session.commit()
     scope = f" of province {province_code}" if role is Role.PROVINCE_ADMIN else ""
     click.echo(f"user {user.id} is now {role_name}{scope}")
+
+
+@users_cli.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete sessions that can never open again and counted attempts older than an hour
+    (run it daily from cron; log-ins tidy each user's own sessions as they go)."""
+    sessions, attempts = logins.purge(db.session), throttle.purge(db.session)
+    db.session.commit()
+    click.echo(f"deleted {sessions} ended session(s) and {attempts} counted attempt(s)")

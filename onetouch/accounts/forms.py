@@ -38,6 +38,13 @@ class ProfileForm(PlaceFields):
                                                                            Length(max=200)])
 
 
+class ContactChangeForm(ProfileForm):
+    """The profile as its owner edits it: a new phone or e-mail needs the password."""
+
+    current_password = PasswordField(_l("Mật khẩu hiện tại (khi đổi số điện thoại hoặc email)"),
+                                     validators=[Optional(), Length(max=128)])
+
+
 class RegisterForm(ProfileForm):
     password = PasswordField(_l("Mật khẩu (ít nhất 8 ký tự)"),
                              validators=[DataRequired(REQUIRED), Length(max=128)])
@@ -68,6 +75,11 @@ class ChangePasswordForm(FlaskForm):
                                                                  Length(max=128)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
         DataRequired(REQUIRED), EqualTo("new_password", _l("Hai mật khẩu không giống nhau."))])
+
+
+class ReauthForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED),
+                                                                 Length(max=128)])
 
 
 class ForgotPasswordForm(FlaskForm):

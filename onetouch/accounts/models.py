@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, exists
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, and_, exists, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from onetouch.db import str_enum, utcnow
@@ -75,7 +75,8 @@ class User(UserMixin, db.Model):
     position: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # Raised on password change: every session holding an older value is logged out.
+    # Raised when all the user's sessions end at once (a password change, "log out
+    # everywhere"): a session row begun under an older value is refused on every server.
     session_version: Mapped[int] = mapped_column(default=1)
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
@@ -90,12 +91,13 @@ class User(UserMixin, db.Model):
     province: Mapped[Province] = relationship()
     commune: Mapped[Commune] = relationship(foreign_keys=[commune_code])
     assisted_by: Mapped[User | None] = relationship(remote_side=[id])
+    # The roles the user holds now; ``grants`` keeps the revoked ones too.
     roles: Mapped[list[RoleGrant]] = relationship(
-        back_populates="user", foreign_keys="RoleGrant.user_id", cascade="all, delete-orphan"
-    )
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        primaryjoin=lambda: and_(User.id == RoleGrant.user_id, RoleGrant.revoked_at.is_(None)),
+        viewonly=True)
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", foreign_keys="RoleGrant.user_id", cascade="all, delete-orphan",
+        order_by="RoleGrant.granted_at")
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
@@ -106,7 +108,11 @@ class RoleGrant(db.Model):
 
     __tablename__ = "role_grants"
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "province_code"),
+        # One live grant of a role in a scope; revoked grants stay as the record of who held
+        # what, who revoked it and when.
+        Index("uq_role_grants_live", "user_id", "role", "province_code", unique=True,
+              sqlite_where=text("revoked_at IS NULL"),
+              postgresql_where=text("revoked_at IS NULL")),
         CheckConstraint(
             "(role = 'province_admin') = (province_code IS NOT NULL)", name="scope"
         ),
@@ -118,10 +124,50 @@ class RoleGrant(db.Model):
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship(back_populates="roles", foreign_keys=[user_id])
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
 
 
 # Whether the user holds any role, loaded in the statement that loads the user: the menu of
 # every page asks whether the user is an administrator, and most users hold no role.
-User.has_roles = column_property(exists().where(RoleGrant.user_id == User.id))
+User.has_roles = column_property(exists().where(RoleGrant.user_id == User.id,
+                                                RoleGrant.revoked_at.is_(None)))
+
+
+class UserSession(db.Model):
+    """One signed-in browser or device. The session cookie carries a random secret; only its
+    SHA-256 is kept here, so a copy of the table opens no session. Deleting the row ends that
+    session on every server; raising ``User.session_version`` ends all of them at once."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "Remember me": the hash of the long-lived cookie's token, replaced each time it is used.
+    remember_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    remember_until: Mapped[datetime | None]
+    version: Mapped[int]  # the user's session_version when the session began
+    device: Mapped[str] = mapped_column(String(120))  # "Chrome · Android", from the User-Agent
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the cookie's secret was issued (log-in, or a return by "remember me"): the absolute
+    # lifetime counts from here.
+    renewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moved by a request that changes something, at most every few minutes: shown to the user,
+    # never used to end a session (the idle time is kept in the signed cookie).
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThrottleEvent(db.Model):
+    """A counted attempt: a failed password check of an account, a reset mail sent. Counted in
+    the database because every worker and every node shares it."""
+
+    __tablename__ = "throttle_events"
+    __table_args__ = (Index("ix_throttle_events_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "login:user:12", "login:id:<keyed hash of an unknown identifier>", "reset:user:12"
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

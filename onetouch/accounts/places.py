@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask import render_template
 from flask_babel import gettext as _
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.accounts.services import AccountError, Registration
+from onetouch.accounts.throttle import Locked
 from onetouch.core.forms import options
 from onetouch.extensions import db
 from onetouch.geo.services import communes_of, provinces
@@ -28,8 +30,15 @@ def registration_data(form) -> Registration:
         position=form.position.data, consent=bool(form.consent.data))
 
 
-def show_error(form, error: AccountError) -> None:
+def show_error(form, error: AccountError | Locked) -> None:
     field = getattr(form, error.field or "", None)
     if field is None:
         field = form.password if hasattr(form, "password") else next(iter(form))
     field.errors = [*field.errors, error.message]
+
+
+def refused(form, locked: Locked, template: str):
+    """Too many wrong passwords: the form again, saying when to try, as 429 with Retry-After."""
+    show_error(form, locked)
+    return (render_template(template, form=form), 429,
+            {"Retry-After": str(locked.retry_after)})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts.models import Role, RoleGrant, User
 from onetouch.accounts.services import AccountError
 from onetouch.accounts.signals import role_granted, role_revoked
+from onetouch.core import clock, security_log
 from onetouch.geo.models import Province
 
 
@@ -43,7 +44,7 @@ def can_manage_province(user: User, province_code: str | None) -> bool:
 
 def grant(session: Session, user: User, role: Role, province_code: str | None,
           granted_by: User | None = None) -> RoleGrant:
-    """Give a role; granting what the user already has changes nothing."""
+    """Give a role; granting what the user already holds changes nothing."""
     if role is Role.PROVINCE_ADMIN:
         if session.get(Province, province_code or "") is None:
             raise AccountError(_l("Hãy chọn tỉnh, thành phố cho quản trị tỉnh."),
@@ -51,7 +52,7 @@ def grant(session: Session, user: User, role: Role, province_code: str | None,
     else:
         province_code = None
     existing = session.scalar(select(RoleGrant).where(
-        RoleGrant.user_id == user.id, RoleGrant.role == role,
+        RoleGrant.user_id == user.id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None),
         RoleGrant.province_code.is_(None) if province_code is None
         else RoleGrant.province_code == province_code))
     if existing:
@@ -60,14 +61,28 @@ def grant(session: Session, user: User, role: Role, province_code: str | None,
                            granted_by_id=granted_by.id if granted_by else None)
     session.add(role_grant)
     session.flush()
+    session.expire(user, ["roles", "has_roles"])
     role_granted.send(role_grant, session=session, actor=granted_by)
+    _privilege_changed("role_granted", role_grant, granted_by)
     return role_grant
 
 
 def revoke(session: Session, role_grant: RoleGrant, revoked_by: User | None = None) -> None:
+    """End a grant; the row stays, with who revoked it and when."""
+    if role_grant.revoked_at is not None:
+        return
     role_revoked.send(role_grant, session=session, actor=revoked_by)
-    session.delete(role_grant)
+    role_grant.revoked_at = clock.now()
+    role_grant.revoked_by_id = revoked_by.id if revoked_by else None
     session.flush()
+    session.expire(role_grant.user, ["roles", "has_roles"])
+    _privilege_changed("role_revoked", role_grant, revoked_by)
+
+
+def _privilege_changed(event: str, role_grant: RoleGrant, actor: User | None) -> None:
+    security_log.event(event, actor=actor.id if actor else None, user=role_grant.user_id,
+                       role=role_grant.role.value, province=role_grant.province_code,
+                       grant=role_grant.id)
 
 
 def admin_required(view):

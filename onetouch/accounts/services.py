@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from onetouch.accounts import passwords
-from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts import passwords, throttle
+from onetouch.accounts.models import AudienceGroup, User, UserSession
 from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.signals import user_registered
+from onetouch.core import security_log
 from onetouch.core.rules import RuleError
 from onetouch.db import utcnow
 from onetouch.geo.models import Commune
@@ -129,15 +130,28 @@ def find_by_login(session: Session, identifier: str) -> User | None:
 
 
 def authenticate(session: Session, identifier: str, password: str) -> User | None:
+    """The user whose identifier and password these are, or None.
+
+    :raises throttle.Locked: the account (or identifier) failed too often in the last hour.
+    """
     user = find_by_login(session, identifier)
     if user is None:
-        passwords.verify_password(passwords.dummy_hash(), password)  # same time either way
+        throttle.check_unknown(session, _login_form(identifier), password)
         return None
-    if not user.is_active or not passwords.verify_password(user.password_hash, password):
+    if not throttle.check_password(session, user, password) or not user.is_active:
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+    security_log.event("login_succeeded", user=user.id)
     return user
+
+
+def _login_form(identifier: str) -> str:
+    """One spelling per identifier, so that "0912 000 001" and "+84912000001" count as one."""
+    identifier = (identifier or "").strip()
+    if "@" in identifier:
+        return normalise_email(identifier) or ""
+    return normalise_phone(identifier) or identifier
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -147,27 +161,71 @@ def set_password(user: User, new_password: str) -> None:
         raise AccountError(problem, field="new_password")
     user.password_hash = passwords.hash_password(new_password)
     user.session_version += 1
+    security_log.event("password_changed", user=user.id)
 
 
-def change_password(user: User, current: str, new_password: str) -> None:
-    if not passwords.verify_password(user.password_hash, current):
+def _require_password(session: Session, user: User, password: str | None) -> None:
+    """The current password, before a sensitive change; counted like a log-in."""
+    if not password or not throttle.check_password(session, user, password,
+                                                   field="current_password",
+                                                   event="password_check_failed"):
         raise AccountError(_l("Mật khẩu hiện tại không đúng."), field="current_password")
+
+
+def change_password(session: Session, user: User, current: str, new_password: str,
+                    keep: UserSession | None = None) -> None:
+    """Every other session ends; ``keep`` (the one asking) goes on under the new version."""
+    _require_password(session, user, current)
     set_password(user, new_password)
+    if keep is not None:
+        keep.version = user.session_version
+
+
+def reset_password(session: Session, user: User, new_password: str) -> None:
+    """By a reset link: every session ends, and the owner's failed log-ins are forgiven."""
+    set_password(user, new_password)
+    throttle.clear(session, user)
+
+
+def confirm_password(session: Session, user: User, password: str) -> None:
+    """Re-authentication before a privileged action. :raises AccountError: if wrong."""
+    _require_password(session, user, password)
+    security_log.event("reauthenticated", user=user.id)
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """What a profile update did to the ways of reaching the user, as they were before."""
+
+    old_email: str | None
+    email_changed: bool
+    phone_changed: bool
 
 
 def update_profile(session: Session, user: User, *, full_name: str, phone: str | None,
                    email: str | None, province_code: str, commune_code: str,
-                   audience: AudienceGroup, position: str | None) -> None:
+                   audience: AudienceGroup, position: str | None,
+                   current_password: str | None = None) -> ContactChange:
+    """Save the profile; a new phone or e-mail needs the current password.
+
+    :raises AccountError: on the first broken rule, before anything is changed.
+    """
     new_phone, new_email = _contact(phone, email)
     _check_commune(session, province_code, commune_code)
     _check_unique(session, new_phone, new_email, except_user=user)
     if audience is AudienceGroup.COMMUNE_OFFICIAL and not (position or "").strip():
         raise AccountError(_l("Cán bộ cấp xã vui lòng cho biết chức vụ."), field="position")
+    change = ContactChange(user.email, new_email != user.email, new_phone != user.phone)
+    if change.email_changed or change.phone_changed:
+        _require_password(session, user, current_password)
+        security_log.event("contact_changed", user=user.id, email=change.email_changed,
+                           phone=change.phone_changed)
     user.full_name = " ".join(full_name.split())
     user.phone, user.email = new_phone, new_email
     user.province_code, user.commune_code = province_code, commune_code
     user.audience, user.position = audience, (position or "").strip() or None
     session.flush()
+    return change
 
 
 def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:

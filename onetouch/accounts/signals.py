@@ -11,3 +11,6 @@ user_registered = _signals.signal("user-registered")
 # session=..., actor=the User who did it (None on the command line).
 role_granted = _signals.signal("role-granted")
 role_revoked = _signals.signal("role-revoked")
+
+# Sent when an admin ends every session of a user: sender=the User, session=..., actor=the admin.
+sessions_ended = _signals.signal("sessions-ended")

@@ -7,24 +7,26 @@ from collections.abc import Callable
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from onetouch.accounts import menu, roles, services
+from onetouch.accounts import logins, menu, notices, roles, services, session_views, throttle
+from onetouch.accounts import session as user_session
 from onetouch.accounts.forms import (
     AssistedRegisterForm,
     ChangePasswordForm,
+    ContactChangeForm,
     ForgotPasswordForm,
     GrantRoleForm,
     LoginForm,
-    ProfileForm,
     RegisterForm,
     ResetPasswordForm,
 )
 from onetouch.accounts.mail import send_mail
 from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
 from onetouch.accounts.phone import normalise_phone
-from onetouch.accounts.places import fill_places, registration_data, show_error
+from onetouch.accounts.places import fill_places, refused, registration_data, show_error
+from onetouch.core import security_log
 from onetouch.core.forms import options
 from onetouch.core.urls import safe_next
 from onetouch.extensions import db, limiter
@@ -32,6 +34,7 @@ from onetouch.geo.names import province_name
 from onetouch.geo.services import provinces
 
 bp = Blueprint("accounts", __name__)
+session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
 
 INVALID = 422
 
@@ -55,7 +58,7 @@ def register():
 
 
 def _welcome(user: User) -> ResponseReturnValue:
-    login_user(user)
+    user_session.log_in(user)
     flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.full_name), "success")
     return redirect(_home())
 
@@ -82,11 +85,17 @@ def _register(form: RegisterForm, helper: User | None, template: str,
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
+    if request.method == "GET" and user_session.remember_cookie() in request.cookies:
+        # A remembered browser continues (or, refused, comes back here without the cookie).
+        return redirect(url_for("accounts.resume", next=request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.identifier.data, form.password.data)
+        try:
+            user = services.authenticate(db.session, form.identifier.data, form.password.data)
+        except throttle.Locked as locked:
+            return refused(form, locked, "accounts/login.html")
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            user_session.log_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), _home()))
         form.password.errors.append(_("Số điện thoại/email hoặc mật khẩu không đúng."))
     status = INVALID if form.errors else 200
@@ -94,17 +103,18 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
 def logout():
-    logout_user()
+    # No login_required: a browser whose session went idle still ends its remember-me token.
+    user_session.log_out()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("catalog.home"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
+@limiter.limit("20 per minute", methods=["POST"])
 def profile():
-    form = ProfileForm(obj=current_user)
+    form = ContactChangeForm(obj=current_user)
     if request.method == "GET" and current_user.phone:
         form.phone.data = "0" + current_user.phone.removeprefix("+84")
     fill_places(form, form.province_code.data)
@@ -112,30 +122,35 @@ def profile():
         status = INVALID if form.errors else 200
         return render_template("accounts/profile.html", form=form), status
     try:
-        services.update_profile(
+        change = services.update_profile(
             db.session, current_user, full_name=form.full_name.data, phone=form.phone.data,
             email=form.email.data, province_code=form.province_code.data,
             commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
-            position=form.position.data)
+            position=form.position.data, current_password=form.current_password.data)
+    except throttle.Locked as locked:
+        return refused(form, locked, "accounts/profile.html")
     except services.AccountError as error:
         show_error(form, error)
         return render_template("accounts/profile.html", form=form), INVALID
+    notices.contact_changed(current_user, change)
     flash(_("Đã lưu thông tin cá nhân."), "success")
     return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per minute", methods=["POST"])
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
+            services.change_password(db.session, current_user, form.current_password.data,
+                                     form.new_password.data, keep=current_user.current_session)
+        except throttle.Locked as locked:
+            return refused(form, locked, "accounts/password.html")
         except services.AccountError as error:
             show_error(form, error)
         else:
-            login_user(current_user)  # this session carries the new version; others end
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("accounts.profile"))
     status = INVALID if form.errors else 200
@@ -149,7 +164,8 @@ def forgot_password():
     if form.validate_on_submit():
         user = db.session.scalar(
             select(User).where(User.email == services.normalise_email(form.email.data)))
-        if user is not None and user.is_active:
+        security_log.event("reset_requested", user=user.id if user else None)
+        if user is not None and user.is_active and throttle.allow_reset_mail(db.session, user):
             _send_reset(user)
         # The same answer either way: the page must not reveal who has an account.
         flash(_("Nếu email này đã đăng ký, chúng tôi vừa gửi hướng dẫn đặt lại mật khẩu. "
@@ -174,7 +190,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.new_password.data)
+            services.reset_password(db.session, user, form.new_password.data)
         except services.AccountError as error:
             show_error(form, error)
         else:
@@ -240,28 +256,35 @@ def _grant_form() -> GrantRoleForm:
 @roles.ministry_admin_required
 def admin_user(user_id: int):
     user = db.get_or_404(User, user_id)
-    return render_template("accounts/admin_user.html", user=user, form=_grant_form())
+    return _admin_user(user, _grant_form())
+
+
+def _admin_user(user: User, form: GrantRoleForm, status: int = 200) -> ResponseReturnValue:
+    return render_template("accounts/admin_user.html", user=user, form=form,
+                           sessions=len(logins.of_user(db.session, user))), status
 
 
 @bp.post("/admin/users/<int:user_id>/roles")
 @roles.ministry_admin_required
+@user_session.recent_login_required(back=session_views.admin_user_page)
 def grant_role(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _grant_form()
     if not form.validate_on_submit():
-        return render_template("accounts/admin_user.html", user=user, form=form), 422
+        return _admin_user(user, form, INVALID)
     try:
         roles.grant(db.session, user, Role(form.role.data), form.province_code.data or None,
                     granted_by=current_user)
     except services.AccountError as error:
         form.province_code.errors = [error.message]
-        return render_template("accounts/admin_user.html", user=user, form=form), 422
+        return _admin_user(user, form, INVALID)
     flash(_("Đã cấp vai trò."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
 
 @bp.post("/admin/users/<int:user_id>/roles/<int:grant_id>/revoke")
 @roles.ministry_admin_required
+@user_session.recent_login_required(back=session_views.admin_user_page)
 def revoke_role(user_id: int, grant_id: int):
     role_grant = db.get_or_404(RoleGrant, grant_id)
     if role_grant.user_id != user_id:

@@ -25,6 +25,7 @@ class Action(enum.StrEnum):
     ASSISTED_SIGNUP = "assisted_signup"
     PASSWORD_RESET_BY_HELPER = "password_reset_by_helper"  # noqa: S105  (an action name)
     BULK_IMPORT = "bulk_import"
+    SESSIONS_ENDED = "sessions_ended"
 
     @property
     def label(self) -> str:
@@ -43,6 +44,7 @@ ACTION_LABELS = {
     Action.ASSISTED_SIGNUP: _l("Đăng ký giúp người dân"),
     Action.PASSWORD_RESET_BY_HELPER: _l("Đặt lại mật khẩu giúp người dùng"),
     Action.BULK_IMPORT: _l("Nhập danh sách người dùng"),
+    Action.SESSIONS_ENDED: _l("Đăng xuất người dùng khỏi mọi thiết bị"),
 }
 
 

@@ -68,6 +68,11 @@ def _role_changed(action: Action, role_grant: RoleGrant, session: Session,
            details=f"{role_grant.role.label}{scope}")
 
 
+def sessions_ended(user: User, session: Session, actor: User | None = None, **extra) -> None:
+    record(session, Action.SESSIONS_ENDED, actor=actor, target_type="user", target_id=user.id,
+           target_name=_user_name(user), province_code=user.province_code)
+
+
 def user_registered(user: User, session: Session, **extra) -> None:
     if user.assisted_by is None:
         return

@@ -3,11 +3,17 @@ whatever zone the server runs in."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
 VIETNAM = ZoneInfo(TIMEZONE_NAME)
+
+
+def now() -> datetime:
+    """The present moment, aware UTC. Session and throttle rules read the time here, so a test
+    can move it forward in one place."""
+    return datetime.now(UTC)
 
 
 def local_day(moment: datetime) -> date:
