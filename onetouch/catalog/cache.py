@@ -2,7 +2,7 @@
 
 A lesson page is the same for every anonymous visitor in one language, and the library
 changes only when ``flask courses sync`` runs. So the rendered page is kept in each worker,
-keyed by URL and language, and dropped when the library version (the latest
+keyed by URL, language and text size, and dropped when the library version (the latest
 ``courses.updated_at``, moved by every sync that changes something) differs. A worker looks
 at that version at most every ``PAGE_CACHE_CHECK_SECONDS``: after a sync, pages may be that
 many seconds old. Hits for visitors without a session are answered by ``ServeCached`` in
@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_cookie
 
 from onetouch.content.models import Course
+from onetouch.core.preferences import text_size
 from onetouch.extensions import LANGUAGE_COOKIE, db
 
 EXTENSION = "onetouch.page_cache"
@@ -85,11 +86,11 @@ def init_app(app: Flask) -> None:
 
 
 def cache_key(full_path: str, cookies, app: Flask) -> tuple:
-    """The URL and the language: what an anonymous page depends on."""
+    """The URL, the language and the text size: what an anonymous page depends on."""
     language = cookies.get(LANGUAGE_COOKIE, "")
     if language not in app.config["LANGUAGES"]:
         language = app.config["BABEL_DEFAULT_LOCALE"]
-    return full_path, language
+    return full_path, language, text_size(cookies)
 
 
 def _response(hit: tuple[bytes, str]) -> Response:
@@ -124,6 +125,21 @@ class ServeCached:
                     response = _response(hit).make_conditional(request_)
                     return response(environ, start_response)
         return self.wsgi_app(environ, start_response)
+
+
+def derived(key: tuple, build):
+    """``build()``, kept in the page cache under ``key`` until the library changes; a None
+    (nothing found) is not kept."""
+    if not current_app.config["PAGE_CACHE"]:
+        return build()
+    cache: PageCache = current_app.extensions[EXTENSION]
+    cache.current_version()
+    hit = cache.get(key)
+    if hit is None:
+        hit = build()
+        if hit is not None:
+            cache.keep(key, hit)
+    return hit
 
 
 def _cacheable() -> bool:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    url_for,
+)
 
 from onetouch.accounts.models import AUDIENCE_LABELS, AudienceGroup
-from onetouch.catalog import pages, services
-from onetouch.catalog.cache import public_page
+from onetouch.catalog import offline, pages, services
+from onetouch.catalog.cache import cache_key, derived, public_page
 from onetouch.catalog.outline import outline
 from onetouch.catalog.search import results_page
 from onetouch.extensions import db
@@ -17,6 +25,7 @@ ONE_YEAR = 365 * 24 * 3600
 ONE_HOUR = 3600
 MAX_QUERY = 200
 ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+OFFLINE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
 @bp.get("/")
@@ -60,6 +69,33 @@ def _lesson(slug: str, module_slug: str) -> dict:
     found = services.lesson(db.session, slug, module_slug) or abort(404)
     course = outline(db.session, found.course, found.modules)
     return {"lesson": found, "outline": course, "module": course.module(found.module.id)}
+
+
+@bp.get("/courses/<slug>/offline.html")
+def offline_course(slug: str):
+    """The whole course as one file to keep. Module slugs have no ".", so no lesson is hidden."""
+    course_url = _public_url(url_for("catalog.course", slug=slug))
+    key = ("offline", course_url, *cache_key(request.full_path, request.cookies, current_app))
+    body = derived(key, lambda: offline.course_file(
+        db.session, slug, course_url, _stylesheet())) or abort(404)
+    response = make_response(body)
+    response.headers.set("Content-Disposition", "attachment", filename=f"onetouch-{slug}.html")
+    response.headers["Content-Security-Policy"] = OFFLINE_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.no_cache = True
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def _public_url(path: str) -> str:
+    """An absolute address on this site: PUBLIC_URL when set, else the request's."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def _stylesheet() -> str:
+    with current_app.open_resource("static/css/site.css") as css:
+        return css.read().decode("utf-8")
 
 
 @bp.get("/courses/<slug>/assets/<path:path>")

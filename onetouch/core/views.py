@@ -1,19 +1,34 @@
-"""Site-wide routes and template helpers: health check, language switch, number format."""
+"""Site-wide routes and template helpers: health check, language and text size, the parts of
+an installable app (icon, manifest, service worker, offline page), number format."""
 
 from functools import cache
 
 from babel import Locale
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 
+from onetouch.core import pwa
 from onetouch.core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 from onetouch.core.health import OK, database_status
+from onetouch.core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZES, text_size
 from onetouch.core.urls import safe_next
 from onetouch.extensions import LANGUAGE_COOKIE
 
 bp = Blueprint("core", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+ONE_WEEK = 7 * 24 * 3600
+ONE_DAY = 24 * 3600
 
 
 @bp.get("/healthz")
@@ -33,6 +48,64 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
                             httponly=True)
+    return response
+
+
+@bp.get("/text-size/<size>")
+def set_text_size(size: str):
+    """Remember the text size on this device in a cookie; a link, so it needs no JavaScript."""
+    target = safe_next(request.args.get("next"), url_for("catalog.home"))
+    response = redirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=ONE_YEAR, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+@bp.app_template_global("text_size")
+def text_size_of_request() -> str:
+    """A global, not a context processor: the failure page renders without those."""
+    return text_size(request.cookies)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "icons/favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=ONE_WEEK)
+
+
+@bp.get("/manifest.webmanifest")
+def web_manifest():
+    body = pwa.manifest(
+        name=_("OneTouch: học kỹ năng số"), short_name="OneTouch",
+        description=_("Học kỹ năng số miễn phí, cả khi mạng yếu: bài học đã mở vẫn đọc được "
+                      "khi không có mạng."),
+        lang=str(get_locale()), start_url=url_for("catalog.home"),
+        icon_url=lambda file: url_for("static", filename=file))
+    response = current_app.json.response(body)
+    response.content_type = "application/manifest+json"
+    response.cache_control.public = True
+    response.cache_control.max_age = ONE_DAY
+    response.vary.add("Cookie")  # the language
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """At the root, so that its scope is the whole site; checked for updates on every visit."""
+    response = Response(pwa.service_worker(current_app.static_folder),
+                        content_type="text/javascript; charset=utf-8")
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows when a page is not saved on the device, or when
+    something sent without a connection (``?unsaved=1``) was not saved."""
+    response = current_app.make_response(render_template(
+        "core/offline.html", unsaved=request.args.get("unsaved") == "1"))
+    response.cache_control.no_cache = True
     return response
 
 
