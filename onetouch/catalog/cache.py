@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from werkzeug.http import parse_cookie
 
 from onetouch.content.models import Course
-from onetouch.extensions import LANGUAGE_COOKIE, db
+from onetouch.extensions import db, language_cookie
 
 EXTENSION = "onetouch.page_cache"
 
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
 
 def cache_key(full_path: str, cookies, app: Flask) -> tuple:
     """The URL and the language: what an anonymous page depends on."""
-    language = cookies.get(LANGUAGE_COOKIE, "")
+    language = cookies.get(language_cookie(app), "")
     if language not in app.config["LANGUAGES"]:
         language = app.config["BABEL_DEFAULT_LOCALE"]
     return full_path, language
