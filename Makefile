@@ -15,8 +15,11 @@ MO_FILES := $(PO_FILES:.po=.mo)
 .PHONY: run test setup install lock upgrade-deps migrate data lint pytest translations \
 	extract-messages verifiers browser clean
 
+# The server is in production mode, which needs the site's public address: on one machine
+# that is where gunicorn listens, unless ONETOUCH_PUBLIC_URL says otherwise.
 run: setup
-	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	ONETOUCH_PUBLIC_URL="$${ONETOUCH_PUBLIC_URL:-http://$${ONETOUCH_BIND:-127.0.0.1:8000}}" \
+		$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: setup lint pytest
 

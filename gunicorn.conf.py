@@ -3,6 +3,11 @@
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
+# Every answer names its server: say "OneTouch" rather than which software serves it.
+gunicorn.http.wsgi.SERVER = "OneTouch"
+
 bind = os.environ.get("ONETOUCH_BIND", "127.0.0.1:8000")
 # The usual (2 x cores) + 1 sync workers: requests are short and mostly wait on the database.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))

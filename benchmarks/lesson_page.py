@@ -59,7 +59,8 @@ def serve(app: str, port: int, env: dict, workers: int, cwd: Path = ROOT) -> sub
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
          str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=cwd, env={"ONETOUCH_PUBLIC_URL": f"http://127.0.0.1:{port}", **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310

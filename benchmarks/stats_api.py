@@ -66,7 +66,8 @@ def measure(size: int, args) -> dict:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
              str(args.workers), "--bind", "127.0.0.1:8103", "--access-logfile", "/dev/null",
-             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "wsgi:app"], cwd=ROOT, env={"ONETOUCH_PUBLIC_URL": "http://127.0.0.1:8103", **env},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(100):
                 try:

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from onetouch import config
-from onetouch.core import transaction
+from onetouch.core import params, security, transaction
 from onetouch.extensions import (
     babel,
     csrf,
@@ -22,25 +22,29 @@ from onetouch.listeners import register_listeners, register_page_parts
 MIGRATIONS_DIR = "migrations"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, production: bool = False) -> Flask:
     """Build the application.
 
     :param test_config: settings that replace ``instance/config.py`` and the
         ``ONETOUCH_*`` environment, for tests.
+    :param production: built to serve the public (``wsgi.py``): PUBLIC_URL is then required
+        unless DEBUG or TESTING is on.
     """
     app = Flask(
         __name__,
         instance_relative_config=True,
         instance_path=config.instance_path_from_env(),
     )
-    config.load(app, test_config)
+    config.load(app, test_config, production)
     register_extensions(app)
+    params.init_app(app)
     register_blueprints(app)
     register_listeners(app)
     register_page_parts(app)
     register_errorhandlers(app)
     transaction.init_app(app)
     register_commands(app)
+    security.init_app(app)
     return app
 
 

@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy.engine import URL, make_url
@@ -27,6 +28,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_NAME": "remember_token",
+    "LANGUAGE_COOKIE_NAME": "lang",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -71,8 +74,12 @@ def instance_path_from_env() -> str | None:
     return str(Path(value).resolve()) if value else None
 
 
-def load(app: Flask, test_config: dict | None) -> None:
-    """Fill ``app.config`` in order of precedence and validate the result."""
+def load(app: Flask, test_config: dict | None, production: bool = False) -> None:
+    """Fill ``app.config`` in order of precedence and validate the result.
+
+    :param production: the app is built to serve the public (``wsgi.py``); unless DEBUG or
+        TESTING is on, it then refuses to start without PUBLIC_URL.
+    """
     app.config.from_mapping(DEFAULTS)
     app.config["COURSES_PATH"] = str(Path(app.root_path).parent / "courses")
     if test_config is None:
@@ -86,6 +93,67 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    app.config["PRODUCTION"] = production and not (app.debug or app.testing)
+    app.config["PUBLIC_URL"] = public_url(app.config.get("PUBLIC_URL"),
+                                          app.config["PRODUCTION"])
+    secure_cookies(app.config)
+    trusted_hosts(app.config, app.testing)
+
+
+def public_url(value, production: bool) -> str | None:
+    """The site's origin, ``https://host[:port]``, that every absolute link starts with.
+
+    A link built from the request's Host header would follow a forged one (a password reset
+    link pointing at another site), so production must name it.
+    """
+    if not value:
+        if production:
+            raise ConfigError(
+                "ONETOUCH_PUBLIC_URL is not set; set it to the site's public address, such as "
+                "https://onetouch.example.gov.vn (make run sets http://127.0.0.1:8000).")
+        return None
+    parts = urlsplit(str(value).strip())
+    if (parts.scheme not in ("http", "https") or not parts.hostname
+            or parts.path not in ("", "/") or parts.query or parts.fragment):
+        raise ConfigError(
+            f"PUBLIC_URL '{value}' is not an address such as https://onetouch.example.gov.vn "
+            "(http or https, a host, an optional port, no path).")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Cookie names that SECURE_COOKIES prefixes with "__Host-": the browser then accepts them only
+# over https, from this very host, for every path, and no other site can set them.
+COOKIE_NAMES = ("SESSION_COOKIE_NAME", "REMEMBER_COOKIE_NAME", "LANGUAGE_COOKIE_NAME")
+HOST_PREFIX = "__Host-"
+
+
+def secure_cookies(config) -> None:
+    """``SECURE_COOKIES`` (on by default when PUBLIC_URL is https): cookies are sent over
+    https only, under ``__Host-`` names."""
+    https = (config["PUBLIC_URL"] or "").startswith("https://")
+    if not config.setdefault("SECURE_COOKIES", https):
+        return
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    for key in COOKIE_NAMES:
+        if not config[key].startswith(HOST_PREFIX):
+            config[key] = HOST_PREFIX + config[key]
+
+
+# A development server answers only to these names (and PUBLIC_URL's host): a page of another
+# site cannot reach it through a name it points at 127.0.0.1 (DNS rebinding).
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trusted_hosts(config, testing: bool) -> None:
+    """Flask's ``TRUSTED_HOSTS``: in development, unless set, the local names; in production
+    every absolute link starts with PUBLIC_URL, so the Host header decides nothing and load
+    balancers may probe by address."""
+    if config.get("TRUSTED_HOSTS") is not None or config["PRODUCTION"] or testing:
+        return
+    hosts = list(DEVELOPMENT_HOSTS)
+    if config["PUBLIC_URL"]:
+        hosts.append(urlsplit(config["PUBLIC_URL"]).hostname)
+    config["TRUSTED_HOSTS"] = hosts
 
 
 def _check_positive(app: Flask) -> None:

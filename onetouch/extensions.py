@@ -32,7 +32,9 @@ READING_PAGES = frozenset({"catalog.course", "catalog.lesson", "learning.my_lear
 def _reading_page() -> bool:
     return request.endpoint in READING_PAGES
 
-LANGUAGE_COOKIE = "lang"
+def language_cookie(app: Flask) -> str:
+    """The language cookie's name: "lang", or "__Host-lang" with SECURE_COOKIES."""
+    return app.config["LANGUAGE_COOKIE_NAME"]
 
 
 def select_locale() -> str:
@@ -41,7 +43,8 @@ def select_locale() -> str:
     The browser's Accept-Language is ignored on purpose: a national platform speaks
     Vietnamese first, whatever phone it is opened on.
     """
-    choice = request.cookies.get(LANGUAGE_COOKIE, "") if has_request_context() else ""
+    choice = (request.cookies.get(language_cookie(current_app), "") if has_request_context()
+              else "")
     if choice in current_app.config["LANGUAGES"]:
         return choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -40,13 +40,15 @@ def gunicorn(env: dict, workers: int = 2, log: Path | None = None):
         of ``make run`` would.
     """
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    # wsgi.py serves in production mode, which needs the public address: here, this server's.
+    env = {"ONETOUCH_PUBLIC_URL": base, **env}
     errors = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
          str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
          "wsgi:app"],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -27,6 +29,16 @@ def test_gunicorn_serves_health_and_home(server):
     status, body = browser.request("/")
     assert status == 200
     assert "OneTouch" in body
+    # Every answer names no server software and carries the security headers.
+    for path in ("/", "/no/such/page"):
+        try:
+            response = urllib.request.urlopen(server + path, timeout=30)  # noqa: S310 (loopback)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            assert response.headers.get_all("Server") == ["OneTouch"], path
+            assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_gunicorn_refuses_a_bad_configuration_in_one_sentence(tmp_path):

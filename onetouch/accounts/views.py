@@ -28,7 +28,7 @@ from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.places import fill_places, refused, registration_data, show_error
 from onetouch.core import security_log
 from onetouch.core.forms import options
-from onetouch.core.urls import safe_next
+from onetouch.core.urls import external_url, safe_next
 from onetouch.extensions import db, limiter
 from onetouch.geo.names import province_name
 from onetouch.geo.services import provinces
@@ -176,7 +176,7 @@ def forgot_password():
 
 def _send_reset(user: User) -> None:
     token = services.make_reset_token(user, current_app.config["SECRET_KEY"])
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     send_mail(user.email, _("Đặt lại mật khẩu OneTouch"), render_template(
         "accounts/reset_email.txt", user=user, link=link))
 
@@ -252,7 +252,7 @@ def _grant_form() -> GrantRoleForm:
     return form
 
 
-@bp.get("/admin/users/<int:user_id>")
+@bp.get("/admin/users/<id:user_id>")
 @roles.ministry_admin_required
 def admin_user(user_id: int):
     user = db.get_or_404(User, user_id)
@@ -264,7 +264,7 @@ def _admin_user(user: User, form: GrantRoleForm, status: int = 200) -> ResponseR
                            sessions=len(logins.of_user(db.session, user))), status
 
 
-@bp.post("/admin/users/<int:user_id>/roles")
+@bp.post("/admin/users/<id:user_id>/roles")
 @roles.ministry_admin_required
 @user_session.recent_login_required(back=session_views.admin_user_page)
 def grant_role(user_id: int):
@@ -282,7 +282,7 @@ def grant_role(user_id: int):
     return redirect(url_for("accounts.admin_user", user_id=user.id))
 
 
-@bp.post("/admin/users/<int:user_id>/roles/<int:grant_id>/revoke")
+@bp.post("/admin/users/<id:user_id>/roles/<id:grant_id>/revoke")
 @roles.ministry_admin_required
 @user_session.recent_login_required(back=session_views.admin_user_page)
 def revoke_role(user_id: int, grant_id: int):

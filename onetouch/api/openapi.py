@@ -5,7 +5,14 @@ limits the limiter applies, and validates real answers of every route against it
 from __future__ import annotations
 
 from onetouch.api.limits import STATS_LIMIT, VERIFY_LIMIT
-from onetouch.api.schemas import AUDIENCES, DATE, ref, schemas
+from onetouch.api.schemas import (
+    AUDIENCES,
+    COURSE_PARAMETER,
+    DAY_PARAMETER,
+    PROVINCE_CODE,
+    ref,
+    schemas,
+)
 from onetouch.core.errors import RETRY_AFTER_SECONDS
 from onetouch.stats.filters import SCHEMES
 
@@ -19,16 +26,20 @@ def _filters() -> list[dict]:
     return [
         _query("scheme", {"type": "string", "enum": list(SCHEMES), "default": "2025"},
                "34 provinces of the 2025 map, or the 63 provinces before 1 July 2025"),
-        _query("course", {"type": "integer"},
-               "only this course; learners are then those enrolled in it"),
+        _query("course", COURSE_PARAMETER,
+               "only this course; learners are then those enrolled in it. A number that "
+               "names no course matches nothing (every figure 0); 0 means every course"),
         _query("audience", {"type": "string", "enum": AUDIENCES}, "only this audience group"),
-        _query("from", DATE, "first day, in Việt Nam"),
-        _query("to", DATE, "last day, in Việt Nam"),
+        _query("from", DAY_PARAMETER, "first day, in Việt Nam, 2020-01-01 to 2100-12-31; "
+                                      "omit it rather than leave it empty"),
+        _query("to", DAY_PARAMETER, "last day, in Việt Nam, 2020-01-01 to 2100-12-31; "
+                                    "omit it rather than leave it empty"),
     ]
 
 
-def _path(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def _path(name: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "path", "required": True,
+            "schema": schema or {"type": "string"}}
 
 
 def _json(schema: str, description: str, headers: dict | None = None) -> dict:
@@ -91,17 +102,17 @@ def _statistics() -> dict:
              "503": _unavailable()}, STATS_LIMIT),
         "/api/v1/stats/provinces/{code}/communes": _get(
             "Figures per commune of a province (its admins and the ministry)",
-            [_path("code"), *_filters()[1:]],
+            [_path("code", PROVINCE_CODE), *_filters()[1:]],
             {"200": _json("CommuneFigures", "one object per commune"), "400": _bad(),
              "401": _json("Error", "not logged in"),
              "403": _json("Error", "not an admin of this province"),
              "404": _json("Error", "no such province"), "503": _unavailable()}),
         "/api/v1/stats/timeseries": _get(
             "Registrations and completions per week",
-            [*_filters()[1:], _query("province", {"type": "string"},
+            [*_filters()[1:], _query("province", PROVINCE_CODE,
                                      "only this province (a 2025 code)")],
             {"200": _json("Timeseries", "one object per week"), "400": _bad(),
-             "503": _unavailable()}, STATS_LIMIT),
+             "404": _json("Error", "no such province"), "503": _unavailable()}, STATS_LIMIT),
     }
 
 
@@ -125,7 +136,7 @@ def _others() -> dict:
              "503": _unavailable()}, VERIFY_LIMIT),
         "/api/v1/provinces/{code}/communes": _get(
             "The communes of a province (2025 map), for choosing one's commune",
-            [_path("code")],
+            [_path("code", PROVINCE_CODE)],
             {"200": _json("Communes", "the province's communes, by name"),
              "404": _json("Communes", "no such province: an empty list"),
              "503": _unavailable()}),

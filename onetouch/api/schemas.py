@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.certificates.services import NUMBER
+from onetouch.core.params import DAY_PATTERN, ID_MAX
 from onetouch.stats.filters import SCHEMES
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 COUNT = {"type": "integer", "minimum": 0}
 DATE = {"type": "string", "format": "date"}  # RFC 3339 full-date: 2026-12-01
+# What the API accepts, as core.params checks it: a day within 2020-2100, an id within the
+# INTEGER column's range, a 2025 province code.
+DAY_PARAMETER = {**DATE, "pattern": DAY_PATTERN}
+COURSE_PARAMETER = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+PROVINCE_CODE = {"type": "string", "pattern": "^[0-9]{2}$"}
 # The day as printed on certificates and the verify page, for showing as it is.
 DISPLAY_DATE = {"type": "string", "pattern": r"^\d{2}/\d{2}/\d{4}$", "example": "01/12/2026"}
 AUDIENCES = [group.value for group in AudienceGroup]

@@ -3,6 +3,8 @@ the API is a way in, not a place for rules."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, request
 from flask_login import current_user
 
@@ -10,7 +12,9 @@ from onetouch.accounts import roles
 from onetouch.api import answers
 from onetouch.api.limits import STATS_LIMIT, VERIFY_LIMIT
 from onetouch.api.openapi import document
+from onetouch.api.schemas import PROVINCE_CODE
 from onetouch.certificates import services as certificates
+from onetouch.core.urls import site_url
 from onetouch.extensions import db, limiter
 from onetouch.geo.models import Province
 from onetouch.geo.services import communes_of
@@ -33,14 +37,14 @@ def _bad(error: FilterError):
 
 @bp.get("/openapi.json")
 def openapi():
-    return document(request.url_root.rstrip("/"))
+    return document(site_url())
 
 
 @bp.get("/stats/provinces")
 @limiter.limit(STATS_LIMIT)
 def stats_provinces():
     try:
-        filters = parse(request.args, queries.course_ids(db.session))
+        filters = parse(request.args)
     except FilterError as error:
         return _bad(error)
     return {"scheme": filters.scheme, "filters": filters.args(),
@@ -56,7 +60,7 @@ def stats_communes(code: str):
     if not roles.can_manage_province(current_user, code):
         return _error(403, "not an admin of this province")
     try:
-        filters = parse(request.args, queries.course_ids(db.session))
+        filters = parse(request.args)
     except FilterError as error:
         return _bad(error)
     rows = queries.by_commune(db.session, code, filters).rows
@@ -67,12 +71,14 @@ def stats_communes(code: str):
 @limiter.limit(STATS_LIMIT)
 def stats_timeseries():
     try:
-        filters = parse(request.args, queries.course_ids(db.session))
+        filters = parse(request.args)
     except FilterError as error:
         return _bad(error)
-    province = request.args.get("province") or None
-    if province and db.session.get(Province, province) is None:
-        return _bad(FilterError("province", "no such province (use a 2025 code)"))
+    province = request.args.get("province")
+    if province is not None and not re.fullmatch(PROVINCE_CODE["pattern"], province):
+        return _bad(FilterError("province", "a 2025 province code, two digits"))
+    if province is not None and db.session.get(Province, province) is None:
+        return _error(404, "no such province (use a 2025 code)", "province")
     return {"filters": filters.args(), "province": province,
             "weeks": queries.weekly(db.session, filters, province_code=province)}
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from onetouch.accounts import roles
 from onetouch.audit import services
 from onetouch.audit.models import Action
-from onetouch.core import exports
+from onetouch.core import exports, params
 from onetouch.core.clock import VIETNAM
 from onetouch.extensions import db
 from onetouch.geo.models import Province
@@ -40,15 +40,10 @@ def _day(args, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return params.day(value, name)
+    except params.ParameterError:
         raise BadFilter(_("Ngày không hợp lệ: %(value)s (dạng 2026-12-01).",
                           value=value[:20])) from None
-
-
-def _page_number(args) -> int:
-    value = args.get("page", "1")
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10**6 else 1
 
 
 @bp.get("/admin/audit")
@@ -65,7 +60,7 @@ def entries():
         if kind not in exports.KINDS:
             abort(400)
         return _export(filters, kind)
-    page = services.page_of(db.session, current_user, filters, _page_number(request.args))
+    page = services.page_of(db.session, current_user, filters, params.page_number(request.args))
     return render_template("audit/list.html", page=page, error=None, provinces=provinces,
                            actions=list(Action), args=request.args,
                            query=request.args.to_dict(), day=_shown_time)

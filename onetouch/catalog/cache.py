@@ -25,7 +25,7 @@ from werkzeug.http import parse_cookie
 
 from onetouch.content.models import Course
 from onetouch.core.preferences import text_size
-from onetouch.extensions import LANGUAGE_COOKIE, db
+from onetouch.extensions import db, language_cookie
 
 EXTENSION = "onetouch.page_cache"
 
@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
 
 def cache_key(full_path: str, cookies, app: Flask) -> tuple:
     """The URL, the language and the text size: what an anonymous page depends on."""
-    language = cookies.get(LANGUAGE_COOKIE, "")
+    language = cookies.get(language_cookie(app), "")
     if language not in app.config["LANGUAGES"]:
         language = app.config["BABEL_DEFAULT_LOCALE"]
     return full_path, language, text_size(cookies)

@@ -17,6 +17,7 @@ from onetouch.catalog import offline, pages, services
 from onetouch.catalog.cache import cache_key, derived, public_page
 from onetouch.catalog.outline import outline
 from onetouch.catalog.search import results_page
+from onetouch.core.params import page_number
 from onetouch.extensions import db
 
 bp = Blueprint("catalog", __name__)
@@ -24,7 +25,10 @@ bp = Blueprint("catalog", __name__)
 ONE_YEAR = 365 * 24 * 3600
 ONE_HOUR = 3600
 MAX_QUERY = 200
-ASSET_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+# An SVG opened on its own is a document: let it draw its own styles, never run anything,
+# never be framed, never send a form.
+ASSET_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; object-src 'none'; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox")
 OFFLINE_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 
@@ -108,7 +112,6 @@ def asset(slug: str, path: str):
     response.cache_control.max_age = ONE_YEAR if versioned else ONE_HOUR
     if versioned:
         response.cache_control.immutable = True
-    # An SVG opened on its own is a document: let it draw, never run anything.
     response.headers["Content-Security-Policy"] = ASSET_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.content_type = found.content_type
@@ -123,6 +126,6 @@ def asset(slug: str, path: str):
 @public_page
 def search_page():
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args)
     results = results_page(db.session, query, page) if query else None
     return render_template("catalog/search.html", query=query, results=results)

@@ -12,23 +12,21 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from werkzeug.exceptions import HTTPException
 
 from onetouch.certificates import bitstring, credential, integrity, keys
 from onetouch.certificates.models import Certificate, StatusList
 from onetouch.certificates.services import revoked
+from onetouch.core.urls import site_url
 from onetouch.db import utcnow
 
 ISSUER_NAME = "OneTouch"
 
 
 def base_url() -> str:
-    """PUBLIC_URL when set (it must be, for certificates printed by several servers)."""
-    configured = current_app.config.get("PUBLIC_URL")
-    if configured:
-        return configured.rstrip("/")
-    return request.url_root.rstrip("/") if has_request_context() else "http://127.0.0.1:8000"
+    """PUBLIC_URL, which production requires (see ``core.urls.site_url``)."""
+    return site_url()
 
 
 def _url(endpoint: str, **values) -> str:
@@ -133,8 +131,11 @@ def served_at(session, url: str) -> dict | None:
     except HTTPException:
         return None
     with current_app.test_request_context(parts.path, base_url=f"{parts.scheme}://{parts.netloc}"):
-        if base_url() + parts.path != url:
-            return None  # another origin than PUBLIC_URL
+        try:
+            if base_url() + parts.path != url:
+                return None  # another origin than PUBLIC_URL
+        except HTTPException:
+            return None  # a host outside TRUSTED_HOSTS: not this installation
         if endpoint == "certificates.issuer":
             return issuer_document()
         if endpoint == "certificates.public_key" and verification_method() == url:

@@ -118,7 +118,7 @@ def public_key(key_id: str):
     return document, 200, {"Cache-Control": "public, max-age=86400"}
 
 
-@bp.get("/credentials/status/<int:number>")
+@bp.get("/credentials/status/<id:number>")
 def status_list(number: int):
     # Stored signed, so reading it is one row; cacheable by anyone (the spec asks that
     # who fetches a status list be not tracked: the page is the same for all).
@@ -140,7 +140,7 @@ def admin_find():
                            date=local_date)
 
 
-@bp.post("/admin/certificates/<int:certificate_id>/revoke")
+@bp.post("/admin/certificates/<id:certificate_id>/revoke")
 @roles.ministry_admin_required
 def admin_revoke(certificate_id: int):
     certificate = db.get_or_404(Certificate, certificate_id)

@@ -61,9 +61,17 @@ def _http_error(error: HTTPException):
     if code >= 500:
         return _server_error(error)
     message = str(MESSAGES.get(code, MESSAGES[500]))
+    headers = _kept_headers(error)
     if _wants_json():
-        return {"error": {"code": code, "message": message}}, code
-    return render_template("errors/error.html", code=code, message=message), code
+        return {"error": {"code": code, "message": message}}, code, headers
+    return render_template("errors/error.html", code=code, message=message), code, headers
+
+
+def _kept_headers(error: HTTPException) -> dict:
+    """What the error itself says beside its page: ``Allow`` on a 405 (RFC 9110 requires it),
+    ``Retry-After`` on a 429 or 503, ``WWW-Authenticate`` on a 401."""
+    return {name: value for name, value in error.get_headers()
+            if name.lower() != "content-type"}
 
 
 def _server_error(error: HTTPException):

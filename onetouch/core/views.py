@@ -22,7 +22,7 @@ from onetouch.core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 from onetouch.core.health import OK, database_status
 from onetouch.core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZES, text_size
 from onetouch.core.urls import safe_next
-from onetouch.extensions import LANGUAGE_COOKIE
+from onetouch.extensions import language_cookie
 
 bp = Blueprint("core", __name__)
 
@@ -46,8 +46,9 @@ def set_language(code: str):
     target = safe_next(request.args.get("next"), url_for("catalog.home"))
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax",
-                            httponly=True)
+        response.set_cookie(language_cookie(current_app), code, max_age=ONE_YEAR,
+                            samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 

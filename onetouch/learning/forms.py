@@ -6,6 +6,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 
 from onetouch.accounts.forms import REQUIRED, audience_choices
+from onetouch.core.forms import within_years
 
 
 class RequiredTrainingForm(FlaskForm):
@@ -13,5 +14,7 @@ class RequiredTrainingForm(FlaskForm):
     audience = SelectField(_l("Đối tượng phải học"), choices=audience_choices(),
                            validators=[DataRequired(REQUIRED)])
     province_code = SelectField(_l("Phạm vi"), validate_choice=True)
-    starts_on = DateField(_l("Ngày bắt đầu"), validators=[DataRequired(_l("Ngày không hợp lệ."))])
-    deadline = DateField(_l("Hạn hoàn thành"), validators=[DataRequired(_l("Ngày không hợp lệ."))])
+    starts_on = DateField(_l("Ngày bắt đầu"), validators=[DataRequired(_l("Ngày không hợp lệ.")),
+                                                           within_years])
+    deadline = DateField(_l("Hạn hoàn thành"),
+                         validators=[DataRequired(_l("Ngày không hợp lệ.")), within_years])

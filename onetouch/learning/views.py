@@ -136,7 +136,7 @@ def required_trainings():
                            requirements=required.visible_to(db.session, current_user)), status
 
 
-@bp.get("/admin/required/<int:requirement_id>")
+@bp.get("/admin/required/<id:requirement_id>")
 @roles.admin_required
 def compliance(requirement_id: int):
     requirement = db.get_or_404(RequiredTraining, requirement_id)
@@ -156,7 +156,7 @@ def compliance(requirement_id: int):
         today=today, limit=required.OVERDUE_LIST_LIMIT)
 
 
-@bp.get("/admin/learners/<int:user_id>")
+@bp.get("/admin/learners/<id:user_id>")
 @roles.admin_required
 def learner(user_id: int):
     """One learner's progress, for the admins of the learner's province and the ministry."""

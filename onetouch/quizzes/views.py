@@ -37,7 +37,7 @@ def _context(quiz) -> dict:
     return {"quiz": quiz, "course": course, "module": module}
 
 
-@bp.get("/quizzes/<int:quiz_id>")
+@bp.get("/quizzes/<id:quiz_id>")
 @login_required
 def quiz(quiz_id: int):
     found = _quiz_or_404(quiz_id)
@@ -48,7 +48,7 @@ def quiz(quiz_id: int):
                            bank=services.bank_size(db.session, found), **_context(found))
 
 
-@bp.post("/quizzes/<int:quiz_id>/start")
+@bp.post("/quizzes/<id:quiz_id>/start")
 @login_required
 def start(quiz_id: int):
     found = _quiz_or_404(quiz_id)
@@ -62,7 +62,7 @@ def start(quiz_id: int):
     return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
     found = _own_attempt(attempt_id)
@@ -81,7 +81,7 @@ def _paper(found: QuizAttempt, error: str | None = None, status: int = 200):
                            **_context(quiz)), status
 
 
-@bp.post("/attempts/<int:attempt_id>")
+@bp.post("/attempts/<id:attempt_id>")
 @login_required
 def answer(attempt_id: int):
     found = _own_attempt(attempt_id)
@@ -105,7 +105,7 @@ def answer(attempt_id: int):
     return redirect(url_for("quizzes.result", attempt_id=found.id))
 
 
-@bp.get("/attempts/<int:attempt_id>/result")
+@bp.get("/attempts/<id:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
     found = _own_attempt(attempt_id)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from onetouch.content.models import Course
 from onetouch.core.clock import today
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.stats.filters import Filters
@@ -164,7 +163,3 @@ def weekly(session: Session, filters: Filters, province_code: str | None = None)
              "registrations": int(registrations or 0), "completions": int(completions or 0)}
             for week, registrations, completions in session.execute(query)]
 
-
-def course_ids(session: Session) -> set[int]:
-    """The courses a statistics filter may name."""
-    return set(session.scalars(select(Course.id)))

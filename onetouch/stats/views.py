@@ -21,7 +21,7 @@ bp = Blueprint("stats", __name__)
 
 def _filters() -> tuple[Filters, str | None]:
     try:
-        return parse(request.args, queries.course_ids(db.session)), None
+        return parse(request.args, form=True), None
     except FilterError as error:
         return Filters(), f"{error.parameter}: {error.message}"
 

@@ -149,7 +149,8 @@ def test_weekly_figures(served, factories, make_user, synced_library):
     assert national["weeks"]
     assert answers.get(f"{API}/stats/timeseries?province=01&from=2026-01-01", 200) \
         .get_json()["province"] == "01"
-    answers.get(f"{API}/stats/timeseries?province=99", 400)
+    answers.get(f"{API}/stats/timeseries?province=1", 400)
+    answers.get(f"{API}/stats/timeseries?province=99", 404)
     answers.outage(f"{API}/stats/timeseries")
     answers.exhaust(f"{API}/stats/timeseries")
     answers.saw_every_answer_of(f"{API}/stats/timeseries")

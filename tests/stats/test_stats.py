@@ -198,10 +198,13 @@ def test_commune_api_and_page_follow_the_roles(app, make_user, login, events):
 
 
 @pytest.mark.parametrize(("query", "parameter"), [
-    ("scheme=1990", "scheme"), ("course=abc", "course"), ("course=999", "course"),
+    ("scheme=1990", "scheme"), ("course=abc", "course"), ("course=2147483648", "course"),
     ("course=%C2%B2", "course"),  # "²" passes str.isdigit() and fails int()
+    ("course=%D9%A3", "course"),  # "٣", an Arabic-Indic three, which int() reads as 3
+    ("course=+1", "course"), ("course=1_0", "course"), ("course=", "course"),
     ("audience=farmers", "audience"), ("from=2026-13-01", "from"), ("to=yesterday", "to"),
-    ("from=2026-02-01&to=2026-01-01", "from")])
+    ("from=0001-01-01", "from"), ("to=9999-12-31", "to"), ("from=20260101", "from"),
+    ("from=2026-02-30", "from"), ("from=", "from"), ("to=", "to")])
 def test_bad_parameters_give_400_naming_them(client, query, parameter):
     for path in ("/api/v1/stats/provinces", "/api/v1/stats/timeseries"):
         response = client.get(f"{path}?{query}")
