@@ -27,11 +27,11 @@ INVALID = 422
 def add_routes(bp: Blueprint) -> None:
     for rule, view, methods in (
         ("/profile/sessions", sessions, ["GET"]),
-        ("/profile/sessions/<int:session_id>/end", end_session, ["POST"]),
+        ("/profile/sessions/<id:session_id>/end", end_session, ["POST"]),
         ("/profile/sessions/end-others", end_other_sessions, ["POST"]),
         ("/session/resume", resume, ["GET", "POST"]),
         ("/reauth", reauth, ["GET", "POST"]),
-        ("/admin/users/<int:user_id>/sessions/end", end_user_sessions, ["POST"]),
+        ("/admin/users/<id:user_id>/sessions/end", end_user_sessions, ["POST"]),
     ):
         bp.add_url_rule(rule, view_func=view, methods=methods)
 

@@ -41,6 +41,12 @@ ROUTES = {
     "catalog.lesson": R("/courses/{course}/{module}", GET=EVERYONE),
     "catalog.asset": R("/courses/{course}/assets/{asset}", GET=EVERYONE),
     "catalog.search_page": R("/search?q=an+to%C3%A0n", GET=EVERYONE),
+    "catalog.offline_course": R("/courses/{course}/offline.html", GET=EVERYONE),
+    "core.favicon": R("/favicon.ico", GET=EVERYONE),
+    "core.web_manifest": R("/manifest.webmanifest", GET=EVERYONE),
+    "core.service_worker": R("/sw.js", GET=EVERYONE),
+    "core.offline": R("/offline", GET=EVERYONE),
+    "core.set_text_size": R("/text-size/large", GET=302),
     "accounts.register": R("/register", GET=(200, 302, 302, 302, 302),
                            POST=(422, 302, 302, 302, 302)),
     "accounts.login": R("/login", GET=EVERYONE, POST=422),
@@ -53,6 +59,17 @@ ROUTES = {
     "accounts.assisted_register": R("/assist/register", GET=(LOGIN, 403, 200, 403, 403),
                                     POST=(LOGIN, 403, 422, 403, 403)),
     "accounts.assisted_list": R("/assist", GET=MEMBERS),
+    "accounts.sessions": R("/profile/sessions", GET=MEMBERS),
+    # Nobody's session: each member is refused another's (or a missing) session alike.
+    "accounts.end_session": R("/profile/sessions/999999/end", POST=(LOGIN, 404, 404, 404, 404)),
+    "accounts.end_other_sessions": R("/profile/sessions/end-others",
+                                     POST=(LOGIN, 302, 302, 302, 302)),
+    # Without a remember-me cookie a visitor is sent to log in; a member goes on at once.
+    "accounts.resume": R("/session/resume", GET=(LOGIN, 302, 302, 302, 302),
+                         POST=(LOGIN, 302, 302, 302, 302)),
+    "accounts.reauth": R("/reauth", GET=MEMBERS, POST=(LOGIN, 422, 422, 422, 422)),
+    "accounts.end_user_sessions": R("/admin/users/{other}/sessions/end",
+                                    POST=(LOGIN, 403, 403, 403, 302)),
     "accounts.admin_users": R("/admin/users?q=L%C3%AA", GET=MINISTRY),
     "accounts.admin_user": R("/admin/users/{other}", GET=MINISTRY),
     "accounts.grant_role": R("/admin/users/{other}/roles", POST=(LOGIN, 403, 403, 403, 422)),
@@ -96,8 +113,9 @@ ROUTES = {
     "api.stats_timeseries": R("/api/v1/stats/timeseries", GET=EVERYONE),
     "api.certificate": R("/api/v1/certificates/{token}", GET=EVERYONE),
     "api.communes": R("/api/v1/provinces/01/communes", GET=EVERYONE),
-    # accounts.logout last: it ends the session it is sent in.
-    "accounts.logout": R("/logout", POST=(LOGIN, 302, 302, 302, 302)),
+    # accounts.logout last: it ends the session it is sent in. A visitor may send it too: a
+    # browser whose session went idle still ends its remember-me token.
+    "accounts.logout": R("/logout", POST=302),
 }
 
 # Other people's objects, asked for by someone who may not see them: (role, path, status).
