@@ -30,8 +30,8 @@ MAX_QUERY = 200
 ASSET_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; object-src 'none'; "
                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox")
 # The course file is read on its own: inline styles and images, nothing else, never framed.
-OFFLINE_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; object-src 'none'; "
-                  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+OFFLINE_POLICY = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+                  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 @bp.get("/")
