@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from deploy.local_nginx import LocalNginx, find_nginx  # noqa: E402
+from deploy.local_nginx import LocalNginx, ProxyError, find_nginx  # noqa: E402
 
 public = os.environ.get("ONETOUCH_BIND", "127.0.0.1:8000")
 proxy = os.environ.get("ONETOUCH_PROXY", "nginx" if find_nginx() else "none")
@@ -75,7 +75,10 @@ def when_ready(server):
         server.log.warning("gunicorn binds %s: nginx is not started", ", ".join(server.cfg.bind))
         return
     _nginx = LocalNginx(find_nginx(), instance / "nginx", public, f"unix:{socket_path}")
-    _nginx.start()
+    try:
+        _nginx.start()
+    except ProxyError as error:  # before any worker exists: stop here, in one sentence
+        sys.exit(f"OneTouch cannot start: {error}")
     server.log.info("nginx serves http://%s (buffering requests for gunicorn)", public)
 
 

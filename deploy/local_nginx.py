@@ -9,6 +9,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -112,29 +113,39 @@ class LocalNginx:
         self.folder.mkdir(parents=True, exist_ok=True)
         config = self.folder / "nginx.conf"
         config.write_text(main_config(self.folder, self.listen, self.upstream))
+        (self.folder / "nginx.pid").unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [self.binary, "-p", str(self.folder), "-e", str(self.folder / "error.log"),
              "-c", str(config), "-g", "daemon off;"], stdin=subprocess.DEVNULL)
         self._wait_until_listening(timeout)
 
     def _wait_until_listening(self, timeout: float) -> None:
-        address = _address(self.listen)
+        """nginx writes its pid file once it holds its port (someone else listening there
+        would answer a connection too)."""
+        address, pid_file = _address(self.listen), self.folder / "nginx.pid"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ProxyError(f"nginx stopped at start: {self._last_error()}")
-            try:
-                socket.create_connection(address, timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
+            if pid_file.exists() and pid_file.read_text().strip() == str(self.process.pid):
+                try:
+                    socket.create_connection(address, timeout=1).close()
+                    return
+                except OSError:
+                    pass
+            time.sleep(0.05)
         self.stop()
         raise ProxyError(f"nginx did not listen on {self.listen} within {timeout:g} s")
 
     def _last_error(self) -> str:
         log = self.folder / "error.log"
         lines = log.read_text(errors="replace").strip().splitlines() if log.exists() else []
-        return lines[-1] if lines else "no message (see its error log)"
+        # After a failed bind nginx retries, then ends with "still could not bind()": the
+        # line before says which address and why.
+        telling = [line for line in lines if not line.endswith("still could not bind()")]
+        if not telling:
+            return "no message (see its error log)"
+        return re.sub(r"^.*?\[\w+\] \d+#\d+: (\*\d+ )?", "", telling[-1])
 
     def stop(self) -> None:
         """Finish the requests in progress (SIGQUIT), then stop; at once after 10 s."""

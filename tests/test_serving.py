@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -13,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from deploy.local_nginx import brotli_available
+from deploy.local_nginx import brotli_available, find_nginx
 from onetouch.core.security import CONTENT_SECURITY_POLICY
-from tests.live import gunicorn, server_env
+from tests.live import PROJECT_ROOT, clean_env, gunicorn, server_env
 from tests.nginx import running_proxy
 
 pytestmark = pytest.mark.slow  # gunicorn and nginx in processes of their own
@@ -82,6 +84,25 @@ def test_fifty_slow_clients_do_not_hold_the_make_run_server(database_url, tmp_pa
     assert max(times) < 1.0, times
     # They were held open, not dropped, the whole time, and served once they finished.
     assert answers == [b"HTTP/1.1 200 OK"] * SLOW_CLIENTS
+
+
+def test_a_port_taken_by_another_program_stops_make_run_in_one_sentence(tmp_path):
+    if find_nginx() is None:
+        pytest.skip("nginx is not installed (.ci/run installs Debian's nginx package)")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        listen = f"127.0.0.1:{taken.getsockname()[1]}"
+        env = clean_env(ONETOUCH_INSTANCE_PATH=str(tmp_path / "instance"), ONETOUCH_BIND=listen,
+                        ONETOUCH_PUBLIC_URL=f"http://{listen}", ONETOUCH_PROXY="nginx",
+                        WEB_CONCURRENCY="1")
+        result = subprocess.run(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"OneTouch cannot start: nginx stopped at start: bind() to {listen} failed "
+        "(98: Address already in use)")
 
 
 def fetch(url: str, encoding: str) -> tuple[dict, bytes]:
