@@ -1,19 +1,21 @@
 """Memory of the default server: master + workers, after a warm-up mix of requests.
 
-Serves a fresh SQLite instance with the sample library through gunicorn.conf.py (the
-``make run`` settings, without the proxy: nginx is measured on its own line), sends a mix of
+Serves a fresh SQLite instance with the course library through gunicorn.conf.py (the
+``make run`` settings, without nginx, whose four processes hold some 5 MB), sends a mix of
 what learners and visitors ask for, then reads each process's ``/proc/<pid>/smaps_rollup``.
 PSS (proportional set size) counts a page shared by three processes as a third in each, so
 the sum over the processes is the memory they hold together; RSS counts shared pages again
 in every process.
 
-    python benchmarks/memory.py [--workers 2] [--rounds 5] [--documents] [--output FILE]
+    python benchmarks/memory.py [--workers 2] [--rounds 5] [--documents] [--repeat 3]
+        [--baseline PATH] [--output FILE]
 
 Each round logs the learner in again (a campaign day is log-ins as much as pages), then
 sends the mix from two visitors at once, so that both workers serve. ``--documents`` adds the
 learner's certificate as a PDF and a signed credential, and an XLSX export: the libraries
-that load only when such a file is asked for. Writes benchmarks/results/memory.json by
-default; ``--checkout`` serves another checkout (to compare revisions).
+that load only when such a file is asked for. ``--baseline`` measures another checkout (an
+earlier revision) in turn, each ``--repeat`` times on a fresh server, and the medians are
+compared. Writes benchmarks/results/memory.json by default.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import platform
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,8 +57,11 @@ def free_port() -> int:
 
 
 def flask(env: dict, checkout: Path, *args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "onetouch", *args], env=env,
-                          cwd=checkout, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "onetouch", *args], env=env,
+                          cwd=checkout, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"flask {' '.join(args)} failed in {checkout}:\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
 def prepare(instance: Path, checkout: Path) -> dict:
@@ -197,20 +203,34 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--documents", action="store_true")
     parser.add_argument("--output", default="memory.json")
-    parser.add_argument("--checkout", type=Path, default=ROOT,
-                        help="serve another checkout of OneTouch (to compare revisions)")
+    parser.add_argument("--repeat", type=int, default=3, help="fresh servers per checkout")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout (an earlier revision), measured in turn")
     args = parser.parse_args()
-    result = measure(args.workers, args.rounds, args.documents, args.checkout.resolve())
-    result["machine"] = {"python": platform.python_version(), "cores": os.cpu_count()}
-    result["command"] = " ".join(["python", "benchmarks/memory.py", *sys.argv[1:]])
-    result["date"] = datetime.datetime.now().isoformat(timespec="seconds")
-    result["load"] = os.getloadavg()
-    result["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=args.checkout,
-                                      capture_output=True, text=True).stdout.strip()
+    checkouts = {"this": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
+    runs: dict[str, list] = {name: [] for name in checkouts}
+    for _ in range(args.repeat):
+        for name, checkout in checkouts.items():
+            runs[name].append(measure(args.workers, args.rounds, args.documents, checkout))
+            print(name, runs[name][-1]["total_pss_MB"], "MB PSS", flush=True)
+    result = {
+        "command": " ".join(["python", "benchmarks/memory.py", *sys.argv[1:]]),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commits": {name: _commit(checkout) for name, checkout in checkouts.items()},
+        "median_pss_MB": {name: statistics.median(r["total_pss_MB"] for r in found)
+                          for name, found in runs.items()},
+        "median_rss_MB": {name: statistics.median(r["total_rss_MB"] for r in found)
+                          for name, found in runs.items()},
+        "runs": runs, "load": os.getloadavg(),
+        "machine": {"python": platform.python_version(), "cores": os.cpu_count()}}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({key: result[key] for key in
-                      ("workers", "requests", "total_pss_MB", "total_rss_MB")}))
+    print(json.dumps({key: result[key] for key in ("commits", "median_pss_MB", "median_rss_MB")}))
+
+
+def _commit(checkout: Path) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=checkout,
+                          capture_output=True, text=True).stdout.strip()
 
 
 if __name__ == "__main__":

@@ -133,6 +133,8 @@ def main() -> None:
                 print(json.dumps(rows[-1]), flush=True)
     result = {"command": " ".join(["python", "benchmarks/slow_clients.py", *sys.argv[1:]]),
               "date": datetime.datetime.now().isoformat(timespec="seconds"),
+              "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                       capture_output=True, text=True).stdout.strip(),
               "seconds": args.seconds, "workers": args.workers, "timeout_s": TIMEOUT,
               "runs": rows, "load": os.getloadavg(),
               "machine": {"python": platform.python_version(), "cores": os.cpu_count()}}
