@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None, production: bool = False) -> Fla
         instance_path=config.instance_path_from_env(),
     )
     config.load(app, test_config, production)
+    trust_proxies(app)
     register_extensions(app)
     params.init_app(app)
     register_blueprints(app)
@@ -48,14 +49,30 @@ def create_app(test_config: dict | None = None, production: bool = False) -> Fla
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind ``PROXIES`` reverse proxies (nginx: 1), the client's address and scheme are the
+    ones the nearest proxy put in X-Forwarded-For and -Proto; anything a client wrote there
+    itself is further left and ignored. Rate limits count per client address."""
+    hops = int(app.config.get("PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_extensions(app: Flask) -> None:
     from pathlib import Path
+
+    from limits.errors import ConfigurationError
 
     from onetouch import (
         faults,  # noqa: F401  (registers the engine and pool listeners)
         models,  # noqa: F401  (every table must be known to Alembic)
     )
     from onetouch.accounts import session
+    from onetouch.core import (
+        ratelimit_storage,  # noqa: F401  (registers the sqlite:// rate-limit storage)
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
@@ -67,7 +84,12 @@ def register_extensions(app: Flask) -> None:
     # "basic": a phone that changes network (and IP address) keeps its session.
     login_manager.session_protection = "basic"
     session.init_app(app)  # the user loader, log-in redirects, refused permissions logged
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except ConfigurationError as error:
+        raise config.ConfigError(
+            f"RATELIMIT_STORAGE_URI cannot be used ({error}); use sqlite:////path/file, "
+            "redis://host:6379/0 or memory://.") from None
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     install_template_gettext(app)
@@ -98,15 +120,19 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from flask_migrate.cli import db as migrations
+
     from onetouch.accounts.cli import users_cli
     from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
+    from onetouch.core.cli import database_cli
     from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
 
+    app.cli.add_command(database_cli(migrations))
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(users_cli)

@@ -32,7 +32,6 @@ DEFAULTS = {
     "LANGUAGE_COOKIE_NAME": "lang",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 10_000,
-    "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "MAIL_BACKEND": "log",
     "MAIL_SENDER": "OneTouch <no-reply@localhost>",
@@ -53,6 +52,15 @@ POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOL
             "RESET_MAILS_PER_HOUR")
 
 SQLITE_FILE = "onetouch.sqlite3"
+RATELIMIT_FILE = "ratelimits.sqlite3"
+# The keys every server of a shared database needs: how to make one, where an older version
+# kept the one it made.
+KEYS = (
+    ("SECRET_KEY", "python3 -c 'import secrets; print(secrets.token_hex(32))'",
+     "instance/secret_key"),
+    ("CREDENTIAL_SIGNING_KEY", "openssl genpkey -algorithm ed25519",
+     "instance/signing_key.pem"),
+)
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -91,13 +99,36 @@ def load(app: Flask, test_config: dict | None, production: bool = False) -> None
         app.config.from_mapping(test_config)
     _check_positive(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    keys_and_counters(app)
     app.config["PRODUCTION"] = production and not (app.debug or app.testing)
     app.config["PUBLIC_URL"] = public_url(app.config.get("PUBLIC_URL"),
                                           app.config["PRODUCTION"])
     secure_cookies(app.config)
     trusted_hosts(app.config, app.testing)
+
+
+def keys_and_counters(app: Flask) -> None:
+    """The keys, and where rate limits are counted.
+
+    On PostgreSQL, which several servers may share, the keys must come from the
+    configuration: keys each server made on its own disk would turn away on one server a
+    session made on another, and sign credentials that the others' published key does not
+    verify. On SQLite (one machine) a missing secret key is made once in the instance folder.
+    Rate limits are counted, unless configured, in a file every worker of the machine shares
+    (``core/ratelimit_storage.py``).
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        for name, make, kept in KEYS:
+            if not app.config.get(name):
+                raise ConfigError(
+                    f"DATABASE_URL points to PostgreSQL, which several servers may share: set "
+                    f"ONETOUCH_{name}, the same on every server (a new one: {make}; a server "
+                    f"that made its own keeps it in {kept}).")
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        folder = ensure_instance_folder(app.instance_path)
+        app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / RATELIMIT_FILE}"
 
 
 def public_url(value, production: bool) -> str | None:

@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures.quizzes",
     "tests.fixtures.factories",
     "tests.fixtures.certificates",
+    "tests.fixtures.services",
 ]
 
 # Every test builds an app, an engine and their reference cycles. At the default thresholds

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -15,6 +16,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from deploy.local_nginx import find_nginx
+from tests.fixtures.apps import TEST_SECRET, TEST_SIGNING_KEY
 from tests.postgres import _free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,41 +33,61 @@ def clean_env(**extra: str) -> dict:
 
 
 def server_env(database_url: str, instance) -> dict:
-    """The environment of a server on this database, with its own instance folder."""
-    return clean_env(ONETOUCH_INSTANCE_PATH=str(instance), DATABASE_URL=database_url)
+    """The environment of a server on this database, with its own instance folder and the
+    keys from the configuration (as every server on a shared database needs)."""
+    return clean_env(ONETOUCH_INSTANCE_PATH=str(instance), DATABASE_URL=database_url,
+                     ONETOUCH_SECRET_KEY=TEST_SECRET,
+                     ONETOUCH_CREDENTIAL_SIGNING_KEY=TEST_SIGNING_KEY)
+
+
+def _command(port: int, workers: int, proxy: bool) -> tuple[list[str], dict]:
+    """gunicorn alone on the port, or as `make run` serves: nginx on the port, gunicorn on a
+    socket in the instance folder (gunicorn.conf.py starts and stops nginx)."""
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
+               str(workers), "--access-logfile", "/dev/null", "wsgi:app"]
+    if proxy:
+        if find_nginx() is None:
+            pytest.skip("nginx is not installed (.ci/run installs Debian's nginx package)")
+        return command, {"ONETOUCH_PROXY": "nginx", "ONETOUCH_BIND": f"127.0.0.1:{port}"}
+    return [*command, "--bind", f"127.0.0.1:{port}"], {"ONETOUCH_PROXY": "none"}
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2, log: Path | None = None):
-    """Serve wsgi:app with gunicorn.conf.py on a free loopback port; yields the base URL.
+def gunicorn(env: dict, workers: int = 2, proxy: bool = False, log: Path | None = None):
+    """Serve wsgi:app with gunicorn.conf.py on a free loopback port, behind nginx if
+    ``proxy``; yields the base URL.
 
     :param log: a file that receives the server's log (its standard error), as the terminal
         of ``make run`` would.
     """
     port = _free_port()
+    command, settings = _command(port, workers, proxy)
     base = f"http://127.0.0.1:{port}"
     # wsgi.py serves in production mode, which needs the public address: here, this server's.
-    env = {"ONETOUCH_PUBLIC_URL": base, **env}
-    errors = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers",
-         str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-         "wsgi:app"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (loopback)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
-        if log:
-            errors.close()
+    env = {"ONETOUCH_PUBLIC_URL": base, **env, **settings}
+    with open(log, "w+b") if log else tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=errors)
+        try:
+            wait_until_up(base, process, errors)
+            yield base
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
+
+
+def wait_until_up(base: str, process: subprocess.Popen, log) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise AssertionError(f"the server stopped: {log.read().decode()[-2000:]}")
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (loopback)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not answer {base}/healthz within 30 s")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

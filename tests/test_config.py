@@ -12,6 +12,7 @@ import pytest
 
 from onetouch import create_app
 from onetouch.config import ConfigError
+from tests.fixtures.apps import TEST_SIGNING_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,8 +81,55 @@ def test_database_url_and_its_prefixed_form(instance, monkeypatch, tmp_path):
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql", "postgresql+psycopg"])
 def test_postgresql_urls_use_psycopg_3(instance, monkeypatch, scheme):
     monkeypatch.setenv("DATABASE_URL", f"{scheme}://user:pw@db.example/onetouch")
+    monkeypatch.setenv("ONETOUCH_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("ONETOUCH_CREDENTIAL_SIGNING_KEY", TEST_SIGNING_KEY)
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
     assert uri == "postgresql+psycopg://user:pw@db.example/onetouch"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "CREDENTIAL_SIGNING_KEY"])
+def test_servers_on_a_shared_database_take_their_keys_from_the_configuration(
+        instance, monkeypatch, missing):
+    """Each would otherwise make keys of its own: a session made on one server would be
+    refused by the next, and credentials signed by one fail against another's key."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://user:pw@db.example/onetouch")
+    given = {"SECRET_KEY": "s" * 64, "CREDENTIAL_SIGNING_KEY": TEST_SIGNING_KEY}
+    for name, value in given.items():
+        if name != missing:
+            monkeypatch.setenv(f"ONETOUCH_{name}", value)
+    with pytest.raises(ConfigError) as caught:
+        create_app()
+    assert f"set ONETOUCH_{missing}, the same on every server" in caught.value.message
+    assert not (instance / "secret_key").exists()
+
+
+def test_rate_limits_are_counted_in_a_file_of_the_instance_folder(instance):
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite:///{instance / 'ratelimits.sqlite3'}"
+
+
+def test_an_unknown_rate_limit_storage_stops_start_up(instance, monkeypatch):
+    monkeypatch.setenv("ONETOUCH_RATELIMIT_STORAGE_URI", "carrier-pigeon://loft")
+    # Said outright: the limiter is one object for the session, and it takes an app that does
+    # not say as enabled as the last app it was bound to (the tests' apps disable it).
+    monkeypatch.setenv("ONETOUCH_RATELIMIT_ENABLED", "true")
+    with pytest.raises(ConfigError) as caught:
+        create_app()
+    assert caught.value.message.startswith("RATELIMIT_STORAGE_URI cannot be used")
+
+
+@pytest.mark.slow  # a fresh interpreter
+def test_create_app_leaves_the_heavy_libraries_to_the_requests_that_use_them(instance):
+    """Exports, PDFs, signatures and the course library's readers load where they are used,
+    not in every worker (benchmarks/README.md, "Memory")."""
+    heavy = ["openpyxl", "fpdf", "segno", "PIL", "cryptography", "pyld", "lxml", "requests",
+             "yaml", "markdown", "nh3", "vietnam_provinces"]
+    code = ("import sys; from onetouch import create_app; create_app(); "
+            f"print(sorted(set({heavy!r}) & set(sys.modules)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=os.environ,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(

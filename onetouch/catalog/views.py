@@ -117,7 +117,9 @@ def asset(slug: str, path: str):
     response.headers["Content-Security-Policy"] = ASSET_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.content_type = found.content_type
-    if request.if_none_match.contains(found.sha256):
+    # Weak comparison, as RFC 9110 asks of If-None-Match: nginx marks the ETag of an answer it
+    # compressed as weak (W/"..."), and the browser sends it back so.
+    if request.if_none_match.contains_weak(found.sha256):
         response.status_code = 304
         return response
     response.set_data(found.data)

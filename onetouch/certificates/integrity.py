@@ -10,19 +10,25 @@ As the specification builds them, each proof carries the document's ``@context``
 hashed as published: the proof configuration (the proof less ``proofValue``; for RDFC read
 through the document's ``@context``) hashed, then the document less its proofs, the two
 digests joined and signed.
+
+The libraries behind it (pyld with requests and lxml, cryptography: some 40 MB) are imported by
+the functions that sign, canonicalise or verify: a worker loads them the first time it signs a
+document, not at start-up (``create_app`` imports this module through the certificate hooks).
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from c14n.Canonicalize import canonicalize as _jcs  # RFC 8785 reference code, shipped in pyld
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-from onetouch.certificates import contexts
 from onetouch.certificates.keys import base58btc, base58btc_decode
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
@@ -38,11 +44,15 @@ def iso(moment: datetime) -> str:
 def jcs(value) -> bytes:
     """RFC 8785 JSON Canonicalization: sorted keys (by UTF-16 code units), no spaces,
     numbers as ECMAScript writes them."""
-    return _jcs(value)
+    from c14n.Canonicalize import canonicalize  # RFC 8785 reference code, shipped in pyld
+
+    return canonicalize(value)
 
 
 def _canonical(suite: str, value: dict, load) -> bytes:
     if suite == RDFC:
+        from onetouch.certificates import contexts
+
         return contexts.canonical_nquads(value, load).encode("utf-8")
     return jcs(value)
 
@@ -84,8 +94,11 @@ def sign(document: dict, key: Ed25519PrivateKey, verification_method: str, creat
     Refuses, as jsonld.js's "safe mode" does, a document with a term that its contexts leave
     undefined: RDF canonicalisation would drop it, and no signature would cover it."""
     plain = unsecured(document)
-    if RDFC in suites and (undefined := contexts.undefined_terms(plain, load)):
-        raise contexts.ContextError(f"not defined by the document's contexts: {undefined}")
+    if RDFC in suites:
+        from onetouch.certificates import contexts
+
+        if undefined := contexts.undefined_terms(plain, load):
+            raise contexts.ContextError(f"not defined by the document's contexts: {undefined}")
     made = [create_proof(plain, key, suite=suite, verification_method=verification_method,
                          created=created, load=load) for suite in suites]
     return {**plain, "proof": made if len(made) > 1 else made[0]}
@@ -94,6 +107,8 @@ def sign(document: dict, key: Ed25519PrivateKey, verification_method: str, creat
 def verify_proof(document: dict, proof: dict, key: Ed25519PublicKey, load=None) -> bool:
     """vc-di-eddsa "Verify Proof" for either suite: True when ``proof`` is a proof by ``key``
     over this document as it stands (less all its proofs, as in a proof set)."""
+    from cryptography.exceptions import InvalidSignature
+
     if not _well_formed(proof):
         return False
     plain = unsecured(document)

@@ -3,6 +3,9 @@
 Generated into the instance folder on first use (``signing_key.pem``, readable by the owner
 only), or given as PEM in ``CREDENTIAL_SIGNING_KEY`` so that every server of a cluster
 signs with the same key. The public half is published as a Multikey document.
+
+``cryptography`` (8 MB) is imported by the functions that make or read a key, so that a worker
+loads it when it first signs or verifies, not at start-up.
 """
 
 from __future__ import annotations
@@ -11,10 +14,15 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 KEY_FILE = "signing_key.pem"
 _ED25519_MULTICODEC = b"\xed\x01"
@@ -39,11 +47,12 @@ def base58btc_decode(text: str) -> bytes:
 
 
 def public_multibase(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return "z" + base58btc(_ED25519_MULTICODEC + raw)
+    return "z" + base58btc(_ED25519_MULTICODEC + key.public_bytes_raw())
 
 
 def public_from_multibase(value: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     if not value.startswith("z"):
         raise ValueError("not a base58btc multibase value")
     data = base58btc_decode(value[1:])
@@ -53,14 +62,16 @@ def public_from_multibase(value: str) -> Ed25519PublicKey:
 
 
 def key_id(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return hashlib.sha256(key.public_bytes_raw()).hexdigest()[:16]
 
 
 def signing_key() -> Ed25519PrivateKey:
     """The installation's private key, loaded once per process."""
     cached = current_app.extensions.get("onetouch.signing_key")
     if cached is None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         configured = current_app.config.get("CREDENTIAL_SIGNING_KEY")
         pem = configured.encode() if configured else _instance_key(Path(current_app.instance_path))
         cached = serialization.load_pem_private_key(pem, password=None)
@@ -71,6 +82,9 @@ def signing_key() -> Ed25519PrivateKey:
 
 
 def _instance_key(folder: Path) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = folder / KEY_FILE
     if not path.exists():
         # Written to a private temporary file and linked into place, as the secret key is.

@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from onetouch.certificates import bitstring, integrity, keys
 from onetouch.certificates.credential import VC_V2
+
+if TYPE_CHECKING:  # cryptography loads when a key is read (keys.py)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 Resolver = Callable[[str], dict]
 STATUS_ENTRY = "BitstringStatusListEntry"

@@ -22,7 +22,6 @@ from markupsafe import Markup
 from onetouch.accounts import roles
 from onetouch.certificates import publish, services, status
 from onetouch.certificates.models import Certificate
-from onetouch.certificates.pdf import render
 from onetouch.core.clock import local_date
 from onetouch.extensions import db, limiter
 
@@ -64,6 +63,9 @@ def view(number: str):
 @bp.get("/my/certificates/<number>/pdf")
 @login_required
 def pdf(number: str):
+    # fpdf2 and segno (30 MB with Pillow and fontTools) load in the worker that prints one.
+    from onetouch.certificates.pdf import render
+
     certificate = _own(number)
     body = render(certificate, publish.verify_url(certificate))
     return Response(body, mimetype="application/pdf", headers={

@@ -1,17 +1,22 @@
-"""``flask courses check`` and ``flask courses sync``."""
+"""``flask courses check`` and ``flask courses sync``.
+
+The library's readers (YAML, Markdown, the sanitiser) are imported by the commands that use
+them: ``create_app`` registers this group in every process, web workers included.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from onetouch.content.library import COURSE_FILE, Library, load_library
-from onetouch.content.search_index import optimize as optimize_search_index
-from onetouch.content.sync import sync_library
 from onetouch.extensions import db
+
+if TYPE_CHECKING:
+    from onetouch.content.library import Library
 
 
 @click.group("courses", help="The course library in courses/.")
@@ -24,6 +29,8 @@ STRICT = click.option("--strict", is_flag=True,
 
 
 def _load(path: str | None) -> tuple[Path, Library]:
+    from onetouch.content.library import load_library
+
     root = Path(path or current_app.config["COURSES_PATH"])
     library = load_library(root)
     # One list in file order, as an editor's jump-to-next expects.
@@ -69,6 +76,10 @@ def check_command(path: str | None, strict: bool) -> None:
 @with_appcontext
 def sync_command(path: str | None, strict: bool) -> None:
     """Check, then load the library into the database in one transaction."""
+    from onetouch.content.library import COURSE_FILE
+    from onetouch.content.search_index import optimize as optimize_search_index
+    from onetouch.content.sync import sync_library
+
     root, library = _load(path)
     if _fails(library, strict):
         raise click.ClickException(f"{_counts(library)} found; nothing synced")

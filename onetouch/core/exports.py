@@ -8,7 +8,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 
 from flask import Response
-from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = frozenset({"csv", "xlsx"})
@@ -32,6 +31,9 @@ def send(header: Sequence[str], rows: Iterable[Sequence], file_stem: str, kind: 
     disposition = {"Content-Disposition": f'attachment; filename="{file_stem}.{kind}"'}
     if kind == "csv":
         return Response(_csv_lines(every), mimetype="text/csv", headers=disposition)
+    # openpyxl (8 MB, 200 modules) loads in the worker that writes a spreadsheet, not in all.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("OneTouch")
     for row in every:

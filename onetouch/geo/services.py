@@ -13,8 +13,6 @@ from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from vietnam_provinces import Province as PackageProvince
-from vietnam_provinces import Ward as PackageWard
 
 from onetouch.geo.models import Commune, LegacyProvince, Province
 
@@ -39,6 +37,9 @@ class LoadReport:
 
 
 def province_rows() -> Iterator[dict]:
+    # The package is read by `flask geo load` only; a web worker reads the database.
+    from vietnam_provinces import Province as PackageProvince
+
     for item in PackageProvince.iter_all():
         yield {
             "code": f"{int(item.code):02d}",
@@ -49,6 +50,8 @@ def province_rows() -> Iterator[dict]:
 
 
 def commune_rows() -> Iterator[dict]:
+    from vietnam_provinces import Ward as PackageWard
+
     legacy = commune_legacy_codes()
     for item in PackageWard.iter_all():
         code = f"{int(item.code):05d}"

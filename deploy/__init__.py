@@ -1,0 +1,1 @@
+"""Serving OneTouch: the production nginx configuration and ``make run``'s local nginx."""
