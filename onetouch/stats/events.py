@@ -1,16 +1,31 @@
-"""Rollups follow every event, in the event's own transaction.
+"""Rollups follow every event, in the event's own transaction, written at its commit.
 
 Each event adds to one row of every grain that counts its figures (``keys.GRAINS``): a
 commune-day row, the three area rows (total, week, day) of the commune's pre-2025 province and
-the national week, with INSERT ... ON CONFLICT DO UPDATE: the row is created at its first
-event and incremented after, without a read.
+the national week. The receivers only note what to add, in the session; just before the
+transaction commits (``apply``, a ``before_commit`` listener) the additions are summed by
+key and written, one table after another in a fixed order. A transaction that rolls back
+drops its notes with it.
+
+On PostgreSQL an updated row stays locked until its transaction ends, and the rows of a
+province, and the nation's, are shared by many learners at once: before, every learner of a
+course waited there for the one before to commit. So a key may have several rows, its
+shards (``keys.py``): an event adds to a row of its key that no other open transaction holds
+(``FOR UPDATE SKIP LOCKED``), and when all are held it starts a new shard. Nobody waits on a
+rollup row; a key has as many shards as transactions once wrote it at the same moment, and
+one when they come one at a time. SQLite has one writer at a time anyway: there an event adds
+to shard 0 with INSERT ... ON CONFLICT DO UPDATE, as a recount writes it.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections import Counter
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.signals import user_registered
@@ -23,25 +38,84 @@ from onetouch.learning.models import Enrolment
 from onetouch.learning.signals import course_completed, enrolled
 from onetouch.stats import keys
 
-
-def bump(session: Session, model, key: dict, extra: dict, increments: dict) -> None:
-    """Add ``increments`` to the row with ``key``, creating it if it is the first."""
-    insert = dialect_insert(session)
-    statement = insert(model).values(**key, **extra, **increments)
-    table = model.__table__
-    session.execute(statement.on_conflict_do_update(
-        index_elements=list(key),
-        set_={name: table.c[name] + statement.excluded[name] for name in increments}))
+PENDING = "onetouch.stats.pending"  # in Session.info: what the transaction adds, by row
+_ORDER = {grain.table: position for position, grain in enumerate(keys.GRAINS)}
 
 
 def record(session: Session, moment: datetime, commune_code: str, audience: AudienceGroup,
            course_id: int | None, **increments: int) -> None:
+    """Note an event's figures for every grain that counts them, to be written at commit."""
     happened = keys.event(local_day(moment), session.get(Commune, commune_code), course_id,
                           audience)
+    pending = session.info.setdefault(PENDING, {})
     for grain in keys.GRAINS:
         if grain.counts(increments):
-            bump(session, grain.model, {name: keys.value(name, happened) for name in grain.keys},
-                 {name: keys.value(name, happened) for name in grain.attributes}, increments)
+            key = tuple(keys.value(name, happened) for name in grain.keys)
+            noted = pending.setdefault((grain.table, key), (
+                grain, {name: keys.value(name, happened) for name in grain.attributes},
+                Counter()))
+            noted[2].update(increments)
+
+
+def apply(session: Session) -> None:
+    """Write what the transaction's events add to the rollups, a table at a time."""
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    by_table: dict[str, list] = {}
+    for (table, key), (grain, attributes, increments) in sorted(
+            pending.items(), key=lambda item: (_ORDER[item[0][0]], item[0][1])):
+        by_table.setdefault(table, []).append(
+            {**dict(zip(grain.keys, key, strict=True)), **attributes,
+             **{name: increments.get(name, 0) for name in grain.measures}})
+    for table, rows in by_table.items():
+        _add(session, keys.BY_TABLE[table], rows)
+
+
+def _add(session: Session, grain: keys.Grain, rows: list[dict]) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        _upsert(session, grain, [{**row, keys.SHARD: 0} for row in rows])
+        return
+    for row in rows:
+        if not _add_to_free_shard(session, grain, row):
+            # Every shard of the key is held (or it has none): a new one. Random, so that two
+            # transactions starting one at the same moment do not pick the same.
+            _upsert(session, grain, [{**row, keys.SHARD: _new_shard()}])
+
+
+def _add_to_free_shard(session: Session, grain: keys.Grain, row: dict) -> bool:
+    """Add ``row``'s figures to a row of its key that no open transaction holds; False if
+    there is none."""
+    table = grain.model.__table__
+    candidate = table.alias("candidate")
+    free = (select(candidate.c[keys.SHARD])
+            .where(*(candidate.c[name] == row[name] for name in grain.keys)).limit(1)
+            .with_for_update(skip_locked=True).scalar_subquery())
+    added = session.execute(
+        update(table).where(*(table.c[name] == row[name] for name in grain.keys),
+                            table.c[keys.SHARD] == free)
+        .values({name: table.c[name] + row[name] for name in grain.measures})
+        .returning(table.c[keys.SHARD]))
+    return added.first() is not None
+
+
+def _new_shard() -> int:
+    return 1 + secrets.randbelow(2**31 - 2)
+
+
+def _upsert(session: Session, grain: keys.Grain, rows: list[dict]) -> None:
+    insert = dialect_insert(session)
+    statement = insert(grain.model).values(rows)
+    table = grain.model.__table__
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[*grain.keys, keys.SHARD],
+        set_={name: table.c[name] + statement.excluded[name] for name in grain.measures}))
+
+
+def forget(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ends without ``apply`` (rolled back) takes its notes with it."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def registered(user: User, session: Session, **extra) -> None:
@@ -78,8 +152,12 @@ def revoked(certificate: Certificate, session: Session, **extra) -> None:
 RECEIVERS = ((user_registered, registered), (enrolled, enrolled_here),
              (course_completed, completed), (certificate_issued, issued),
              (certificate_revoked, revoked))
+SESSION_EVENTS = (("before_commit", apply), ("after_transaction_end", forget))
 
 
 def connect() -> None:
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)
+    for name, listener in SESSION_EVENTS:
+        if not sqlalchemy_event.contains(Session, name, listener):
+            sqlalchemy_event.listen(Session, name, listener)

@@ -1,0 +1,194 @@
+"""The write path under concurrency: quiz submit -> course completed -> certificate issued,
+against a bare endpoint that does one INSERT per request, on the same engine, in one run.
+
+    python benchmarks/quiz_submit.py                              # PostgreSQL and SQLite
+    python benchmarks/quiz_submit.py --engine postgresql --writers 32 --rounds 3
+    python benchmarks/quiz_submit.py --code DIR --output quiz_submit_before.json   # DIR: an
+                                                 # earlier checkout, whose code serves instead
+
+For each number of concurrent writers W (8, 32, 64): ``benchmarks/submit_learners.py`` makes
+learners who each need one final-exam submission for their certificate; gunicorn serves
+OneTouch with W sync workers (the project's ``gunicorn.conf.py``, ``--workers W``), so that W
+transactions are open at once, as W workers of several nodes would hold them on one
+database; ``benchmarks/loadgen.py`` keeps W submissions in flight until ``--requests`` are
+done. Then ``flask stats check`` must agree, and every 302 must have made exactly one
+completion and one certificate. The bare endpoint (``benchmarks/bare_insert.py``) is served
+and loaded the same way, right after. On PostgreSQL the server is durable (fsync and
+synchronous commit on, data on disk: ``benchmarks/pgserver.py``); the run records the WAL
+written and transactions committed per request (``pg_current_wal_lsn()`` before and after),
+and samples what the busy backends wait on every 50 ms (``pg_stat_activity``): a hot row
+shows as ``Lock:transactionid``, a commit as ``IO:WALSync``/``LWLock:WALWrite``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import loadgen
+import pgserver
+from servers import count_rows, flask, machine, prepare, served
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+RESULTS = BENCHMARKS / "results"
+PORT = 8141  # the other load benchmarks use 8101 to 8134
+
+
+def learners(env: dict, code: Path, count: int, course: str, seed: int, folder: Path) -> list:
+    output = folder / f"learners-{seed}.jsonl"
+    subprocess.run([sys.executable, str(BENCHMARKS / "submit_learners.py"), str(count), course,
+                    str(seed), str(output)], env=env, cwd=code, check=True)
+    return [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+
+
+async def submit(client: loadgen.Client, job: dict, tally: loadgen.Tally) -> None:
+    answer = await client.request("POST", job["path"], job["body"].encode(),
+                                  {"Cookie": job["cookie"]})
+    graded = answer.status == 302 and answer.location.endswith(f"{job['path']}/result")
+    tally.add("submit", answer if graded or answer.status != 302 else
+              loadgen.Answer(-1, {}, b"", answer.seconds))
+
+
+async def insert(client: loadgen.Client, job: int, tally: loadgen.Tally) -> None:
+    tally.add("insert", await client.request("POST", "/", f"note=request-{job}".encode()))
+
+
+def load(base: str, jobs, concurrency: int, run) -> loadgen.Tally:
+    return asyncio.run(loadgen.drive(iter(jobs), concurrency, run, base))
+
+
+def measured(env: dict, run) -> dict:
+    """``run()``'s tally summary, with the WAL, transactions and waits around it."""
+    url = env.get("DATABASE_URL")
+    before = pgserver.wal_and_transactions(url) if url else None
+    with pgserver.WaitSampler(url) as waits:
+        tally = run()
+    summary = tally.summary(lambda kind, status: status == (302 if kind == "submit" else 204))
+    if url:
+        spent = pgserver.difference(before, pgserver.wal_and_transactions(url))
+        summary |= {"wal_bytes_per_request": spent["wal_bytes"] / summary["requests"],
+                    "write_transactions_per_request":
+                        spent["write_transactions"] / summary["requests"],
+                    "waits": waits.shares(),
+                    "lock_waits_by_statement": waits.lock_waits()}
+    return summary
+
+
+def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: Path) -> dict:
+    warm = 2 * writers
+    jobs = learners(env, code, warm + args.requests, args.course, seed, folder)
+    certificates = count_rows(env, "certificates")
+    with served("wsgi:app", env, code, PORT, writers) as base:
+        load(base, jobs[:warm], writers, submit)
+        result = measured(env, lambda: load(base, jobs[warm:], writers, submit))
+    issued = count_rows(env, "certificates") - certificates
+    check = flask(env, code, "stats", "check")
+    graded = result["kinds"]["submit"]["statuses"].get("302", 0)
+    return result | {"certificates_issued": issued,
+                     "warm_up_and_measured_graded": warm + graded,
+                     "stats_check": (check.stdout + check.stderr).strip().splitlines()[-1],
+                     "stats_check_exit": check.returncode}
+
+
+def insert_round(env: dict, writers: int, requests: int) -> dict:
+    bare_env = {**env, "PYTHONPATH": f"{BENCHMARKS}{os.pathsep}{env['PYTHONPATH']}"}
+    with served("bare_insert:app", bare_env, Path(env["PYTHONPATH"]), PORT, writers) as base:
+        load(base, range(2 * writers), writers, insert)
+        return measured(env, lambda: load(base, range(requests), writers, insert))
+
+
+def engine_runs(engine: str, args, scratch: Path) -> dict:
+    database_url, server = None, None
+    if engine == "postgresql":
+        server = pgserver.start()
+        database_url = server.create("bench")
+    try:
+        env = prepare(scratch / f"instance-{engine}", args.code, database_url)
+        levels = {}
+        for writers in args.writers:
+            rounds = []
+            for number in range(args.rounds):
+                seed = writers * 100 + number
+                bare = insert_round(env, writers, args.requests)
+                path = submit_round(env, args.code, args, writers, seed, scratch)
+                rounds.append({"insert": bare, "submit": path})
+                print(engine, writers, number, round(path["rps"]), round(bare["rps"]),
+                      path["errors"], bare["errors"], path["stats_check"], flush=True)
+            levels[str(writers)] = level_summary(rounds)
+        return {"database": server.version() if server else sqlite3.sqlite_version,
+                "levels": levels}
+    finally:
+        if server:
+            server.stop()
+
+
+def level_summary(rounds: list[dict]) -> dict:
+    submit = statistics.median(r["submit"]["rps"] for r in rounds)
+    bare = statistics.median(r["insert"]["rps"] for r in rounds)
+    return {"submit_rps": submit, "insert_rps": bare, "ratio": submit / bare,
+            "submit_p99_ms": statistics.median(r["submit"]["kinds"]["submit"]["p99_ms"]
+                                               for r in rounds),
+            "insert_p99_ms": statistics.median(r["insert"]["kinds"]["insert"]["p99_ms"]
+                                               for r in rounds),
+            "errors": sum(r["submit"]["errors"] + r["insert"]["errors"] for r in rounds),
+            "stats_check_exit": max(r["submit"]["stats_check_exit"] for r in rounds),
+            "rounds": rounds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--writers", type=int, nargs="+", default=[8, 32, 64])
+    parser.add_argument("--requests", type=int, default=1500, help="measured, per round")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--course", default="ky-nang-so-co-ban")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the checkout whose code prepares and serves (default: this one)")
+    parser.add_argument("--output", default="quiz_submit.json")
+    args = parser.parse_args()
+    args.code = args.code.resolve()
+    load_before = os.getloadavg()
+    engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
+    with tempfile.TemporaryDirectory(prefix="onetouch-quiz-submit-") as scratch:
+        runs = {engine: engine_runs(engine, args, Path(scratch)) for engine in engines}
+    report(args, runs, {"before": load_before, "after": os.getloadavg()})
+
+
+def commit_of(code: Path) -> str:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=code,
+                           capture_output=True, text=True)
+    return found.stdout.strip() or "(not a git checkout)"
+
+
+def report(args, runs: dict, load: dict) -> None:
+    result = {
+        "command": "python benchmarks/quiz_submit.py " + " ".join(sys.argv[1:]),
+        "code": commit_of(args.code),
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
+                     if k != "code"},
+        "load_average": load,
+        "engines": runs,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / args.output).write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({engine: {w: {k: level[k] for k in ("submit_rps", "insert_rps", "ratio",
+                                                          "submit_p99_ms", "errors",
+                                                          "stats_check_exit")}
+                               for w, level in run["levels"].items()}
+                      for engine, run in runs.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
