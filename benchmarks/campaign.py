@@ -135,11 +135,16 @@ def main() -> None:
     report(args, runs, {"before": load_before, "after": os.getloadavg()})
 
 
+def shown(path: Path) -> str:
+    """A path as the checkout knows it: no machine's folders in the results."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
 def report(args, runs: dict, load_average: dict) -> None:
     result = {"command": "python benchmarks/campaign.py " + " ".join(sys.argv[1:]),
               "machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "settings": {k: str(v) if isinstance(v, Path) else v
-                           for k, v in vars(args).items()} | {"mix": MIX},
+              "settings": vars(args) | {"courses": shown(args.courses), "mix": MIX},
               "load_average": load_average, "runs": runs}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps(result, indent=2) + "\n")

@@ -108,23 +108,25 @@ def insert_round(env: dict, writers: int, requests: int) -> dict:
 
 
 def engine_runs(engine: str, args, scratch: Path) -> dict:
-    database_url, server = None, None
-    if engine == "postgresql":
-        server = pgserver.start()
-        database_url = server.create("bench")
+    """Each level's rounds: the bare endpoint, then the submit path of each checkout (this
+    one, and ``--baseline`` if given), each checkout on a database of its own."""
+    server = pgserver.start() if engine == "postgresql" else None
     try:
-        env = prepare(scratch / f"instance-{engine}", args.code, database_url)
+        envs = {name: prepare(scratch / f"instance-{engine}-{name}", code,
+                              server.create(f"bench_{name}") if server else None)
+                for name, code in args.codes.items()}
         levels = {}
         for writers in args.writers:
             rounds = []
             for number in range(args.rounds):
                 seed = writers * 100 + number
-                bare = insert_round(env, writers, args.requests)
-                path = submit_round(env, args.code, args, writers, seed, scratch)
-                rounds.append({"insert": bare, "submit": path})
-                print(engine, writers, number, round(path["rps"]), round(bare["rps"]),
-                      path["errors"], bare["errors"], path["stats_check"], flush=True)
-            levels[str(writers)] = level_summary(rounds)
+                row = {"insert": insert_round(envs["this"], writers, args.requests)}
+                for name, code in args.codes.items():
+                    row[name] = submit_round(envs[name], code, args, writers, seed, scratch)
+                rounds.append(row)
+                print(engine, writers, number, {k: (round(v["rps"]), v["errors"])
+                                                for k, v in row.items()}, flush=True)
+            levels[str(writers)] = level_summary(rounds, list(args.codes))
         return {"database": server.version() if server else sqlite3.sqlite_version,
                 "levels": levels}
     finally:
@@ -132,17 +134,21 @@ def engine_runs(engine: str, args, scratch: Path) -> dict:
             server.stop()
 
 
-def level_summary(rounds: list[dict]) -> dict:
-    submit = statistics.median(r["submit"]["rps"] for r in rounds)
+def level_summary(rounds: list[dict], codes: list[str]) -> dict:
     bare = statistics.median(r["insert"]["rps"] for r in rounds)
-    return {"submit_rps": submit, "insert_rps": bare, "ratio": submit / bare,
-            "submit_p99_ms": statistics.median(r["submit"]["kinds"]["submit"]["p99_ms"]
+    summary = {"insert_rps": bare,
+               "insert_p99_ms": statistics.median(r["insert"]["kinds"]["insert"]["p99_ms"]
+                                                  for r in rounds)}
+    for name in codes:
+        submit = statistics.median(r[name]["rps"] for r in rounds)
+        summary[name] = {
+            "submit_rps": submit, "ratio": submit / bare,
+            "submit_p99_ms": statistics.median(r[name]["kinds"]["submit"]["p99_ms"]
                                                for r in rounds),
-            "insert_p99_ms": statistics.median(r["insert"]["kinds"]["insert"]["p99_ms"]
-                                               for r in rounds),
-            "errors": sum(r["submit"]["errors"] + r["insert"]["errors"] for r in rounds),
-            "stats_check_exit": max(r["submit"]["stats_check_exit"] for r in rounds),
-            "rounds": rounds}
+            "errors": sum(r[name]["errors"] for r in rounds),
+            "stats_check_exit": max(r[name]["stats_check_exit"] for r in rounds)}
+    summary["insert_errors"] = sum(r["insert"]["errors"] for r in rounds)
+    return summary | {"rounds": rounds}
 
 
 def main() -> None:
@@ -152,11 +158,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500, help="measured, per round")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--course", default="ky-nang-so-co-ban")
-    parser.add_argument("--code", type=Path, default=ROOT,
-                        help="the checkout whose code prepares and serves (default: this one)")
+    parser.add_argument("--baseline", type=Path,
+                        help="an earlier checkout whose submit path is measured too")
     parser.add_argument("--output", default="quiz_submit.json")
     args = parser.parse_args()
-    args.code = args.code.resolve()
+    args.codes = {"this": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline
+                                   else {})
     load_before = os.getloadavg()
     engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
     with tempfile.TemporaryDirectory(prefix="onetouch-quiz-submit-") as scratch:
@@ -173,19 +180,18 @@ def commit_of(code: Path) -> str:
 def report(args, runs: dict, load: dict) -> None:
     result = {
         "command": "python benchmarks/quiz_submit.py " + " ".join(sys.argv[1:]),
-        "code": commit_of(args.code),
+        "code": commit_of(ROOT),
+        # Its folder's name only: no machine's paths in the results.
+        "baseline": args.baseline.name if args.baseline else None,
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()
-                     if k != "code"},
+        "settings": {k: v for k, v in vars(args).items() if k not in ("codes", "baseline")},
         "load_average": load,
         "engines": runs,
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.output).write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({engine: {w: {k: level[k] for k in ("submit_rps", "insert_rps", "ratio",
-                                                          "submit_p99_ms", "errors",
-                                                          "stats_check_exit")}
+    print(json.dumps({engine: {w: {k: v for k, v in level.items() if k != "rounds"}
                                for w, level in run["levels"].items()}
                       for engine, run in runs.items()}, indent=2))
 

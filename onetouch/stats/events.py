@@ -23,8 +23,9 @@ import secrets
 from collections import Counter
 from datetime import datetime
 
+from sqlalchemy import bindparam, select, update
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from onetouch.accounts.models import AudienceGroup, User
@@ -32,22 +33,26 @@ from onetouch.accounts.signals import user_registered
 from onetouch.certificates.models import Certificate
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.core.clock import local_day
-from onetouch.db import dialect_insert
 from onetouch.geo.models import Commune
 from onetouch.learning.models import Enrolment
 from onetouch.learning.signals import course_completed, enrolled
 from onetouch.stats import keys
 
 PENDING = "onetouch.stats.pending"  # in Session.info: what the transaction adds, by row
+COMMUNES = "onetouch.stats.communes"  # in Session.info: the communes the notes are about
 _ORDER = {grain.table: position for position, grain in enumerate(keys.GRAINS)}
 
 
 def record(session: Session, moment: datetime, commune_code: str, audience: AudienceGroup,
            course_id: int | None, **increments: int) -> None:
     """Note an event's figures for every grain that counts them, to be written at commit."""
-    happened = keys.event(local_day(moment), session.get(Commune, commune_code), course_id,
-                          audience)
     pending = session.info.setdefault(PENDING, {})
+    # Kept with the notes: the session holds what it loaded only while something else does,
+    # and a completion and its certificate happen in the same commune.
+    communes = session.info.setdefault(COMMUNES, {})
+    if commune_code not in communes:
+        communes[commune_code] = session.get(Commune, commune_code)
+    happened = keys.event(local_day(moment), communes[commune_code], course_id, audience)
     for grain in keys.GRAINS:
         if grain.counts(increments):
             key = tuple(keys.value(name, happened) for name in grain.keys)
@@ -73,49 +78,65 @@ def apply(session: Session) -> None:
 
 
 def _add(session: Session, grain: keys.Grain, rows: list[dict]) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        _upsert(session, grain, [{**row, keys.SHARD: 0} for row in rows])
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        session.execute(_statement(_upsert, grain, dialect),
+                        [{**row, keys.SHARD: 0} for row in rows])
         return
     for row in rows:
-        if not _add_to_free_shard(session, grain, row):
+        bound = {f"key_{name}": row[name] for name in grain.keys} | {
+            f"add_{name}": row[name] for name in grain.measures}
+        if session.execute(_statement(_add_to_free_shard, grain, dialect), bound).first() is None:
             # Every shard of the key is held (or it has none): a new one. Random, so that two
             # transactions starting one at the same moment do not pick the same.
-            _upsert(session, grain, [{**row, keys.SHARD: _new_shard()}])
+            session.execute(_statement(_upsert, grain, dialect),
+                            {**row, keys.SHARD: _new_shard()})
 
 
-def _add_to_free_shard(session: Session, grain: keys.Grain, row: dict) -> bool:
-    """Add ``row``'s figures to a row of its key that no open transaction holds; False if
-    there is none."""
+_STATEMENTS: dict = {}  # built once each: SQLAlchemy then compiles each once, not per event
+
+
+def _statement(build, grain: keys.Grain, dialect: str):
+    key = (build, grain.table, dialect)
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = build(grain, dialect)
+    return _STATEMENTS[key]
+
+
+def _add_to_free_shard(grain: keys.Grain, dialect: str):
+    """UPDATE a row of the key that no open transaction holds, RETURNING its shard: none if
+    every one is held. The key is bound as ``key_<column>``, the figures as ``add_<column>``."""
     table = grain.model.__table__
     candidate = table.alias("candidate")
     free = (select(candidate.c[keys.SHARD])
-            .where(*(candidate.c[name] == row[name] for name in grain.keys)).limit(1)
-            .with_for_update(skip_locked=True).scalar_subquery())
-    added = session.execute(
-        update(table).where(*(table.c[name] == row[name] for name in grain.keys),
-                            table.c[keys.SHARD] == free)
-        .values({name: table.c[name] + row[name] for name in grain.measures})
-        .returning(table.c[keys.SHARD]))
-    return added.first() is not None
+            .where(*(candidate.c[name] == bindparam(f"key_{name}") for name in grain.keys))
+            .limit(1).with_for_update(skip_locked=True).scalar_subquery())
+    return (update(table)
+            .where(*(table.c[name] == bindparam(f"key_{name}") for name in grain.keys),
+                   table.c[keys.SHARD] == free)
+            .values({name: table.c[name] + bindparam(f"add_{name}") for name in grain.measures})
+            .returning(table.c[keys.SHARD]))
+
+
+def _upsert(grain: keys.Grain, dialect: str):
+    """INSERT a row, or add its figures to the row of the same key and shard."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = grain.model.__table__
+    statement = insert(table)  # the table, not the model: no ORM bulk-insert machinery
+    return statement.on_conflict_do_update(
+        index_elements=[*grain.keys, keys.SHARD],
+        set_={name: table.c[name] + statement.excluded[name] for name in grain.measures})
 
 
 def _new_shard() -> int:
     return 1 + secrets.randbelow(2**31 - 2)
 
 
-def _upsert(session: Session, grain: keys.Grain, rows: list[dict]) -> None:
-    insert = dialect_insert(session)
-    statement = insert(grain.model).values(rows)
-    table = grain.model.__table__
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[*grain.keys, keys.SHARD],
-        set_={name: table.c[name] + statement.excluded[name] for name in grain.measures}))
-
-
 def forget(session: Session, transaction: SessionTransaction) -> None:
     """A transaction that ends without ``apply`` (rolled back) takes its notes with it."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+        session.info.pop(COMMUNES, None)
 
 
 def registered(user: User, session: Session, **extra) -> None:
