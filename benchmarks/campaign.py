@@ -86,7 +86,7 @@ def load(base: str, library: Library, args, database_url: str | None) -> dict:
                    "write_transactions": spent["write_transactions"],
                    "write_transactions_per_second":
                        spent["write_transactions"] / result["seconds"],
-                   "waits": waits.shares(), "lock_waits_by_statement": waits.lock_waits(),
+                   "waits": waits.shares(), "waits_by_statement": waits.waits_by_statement(),
                    "most_connections": waits.connections}
     return result
 

@@ -104,14 +104,15 @@ class WaitSampler:
                 for state, kind, name, statement in backends:
                     if state != "active":
                         continue
-                    self.seen[f"{kind}:{name}" if kind else "running"] += 1
-                    if kind == "Lock":  # which statement waits on another's lock
-                        self.locked[" ".join(statement.split()[:3])] += 1
+                    waiting = f"{kind}:{name}" if kind else "running"
+                    self.seen[waiting] += 1
+                    if kind in ("Lock", "IO", "LWLock"):  # which statement waits, on what
+                        self.locked[f"{waiting} {' '.join(statement.split()[:3])}"] += 1
 
     def shares(self) -> dict:
         total = sum(self.seen.values()) or 1
         return {name: round(count / total, 3) for name, count in self.seen.most_common()}
 
-    def lock_waits(self) -> dict:
+    def waits_by_statement(self) -> dict:
         total = sum(self.seen.values()) or 1
         return {name: round(count / total, 3) for name, count in self.locked.most_common(8)}
