@@ -39,7 +39,7 @@ from pathlib import Path
 import loadgen
 import pgserver
 from campaign_journeys import MIX, Journeys, Library, Visitor
-from servers import count_rows, flask, machine, prepare, served
+from servers import count_rows, flask, machine, prepare, served, tree_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -71,21 +71,24 @@ async def visits(base: str, library: Library, users: int, seconds: float, seed: 
     return {"visits": made["visits"], "people_registered": journeys.people}
 
 
-def load(base: str, library: Library, args, database_url: str | None) -> dict:
+def load(base: str, library: Library, args, database_url: str | None,
+         pids: tuple[int | None, int | None] = (None, None)) -> dict:
+    """Warm up, then the measured visits; with the servers' process ids, their CPU time."""
     asyncio.run(visits(base, library, args.users, args.warm_up, args.seed + 1,
                        loadgen.Tally()))
     before = pgserver.wal_and_transactions(database_url) if database_url else None
+    cpu = [tree_cpu(pid) for pid in pids]
     tally = loadgen.Tally()
     with pgserver.WaitSampler(database_url) as waits:
         made = asyncio.run(visits(base, library, args.users, args.seconds, args.seed, tally))
     result = tally.summary(lambda kind, status: status > 0) | made
+    for name, pid, start in zip(("app", "db"), pids, cpu, strict=True):
+        if pid:
+            result[f"{name}_cpu_seconds"] = tree_cpu(pid) - start
     if database_url:
         spent = pgserver.difference(before, pgserver.wal_and_transactions(database_url))
         result |= {"wal_bytes": spent["wal_bytes"],
-                   "wal_bytes_per_second": spent["wal_bytes"] / result["seconds"],
                    "write_transactions": spent["write_transactions"],
-                   "write_transactions_per_second":
-                       spent["write_transactions"] / result["seconds"],
                    "waits": waits.shares(), "waits_by_statement": waits.waits_by_statement(),
                    "most_connections": waits.connections}
     return result
@@ -100,8 +103,9 @@ def self_served(engine: str, args, library: Library) -> dict:
             if args.seed_learners:
                 flask(env, ROOT, "demo", "seed", "--learners", str(args.seed_learners))
             certificates = count_rows(env, "certificates")
-            with served("wsgi:app", env, ROOT, PORT, args.workers) as base:
-                result = load(base, library, args, url)
+            with served("wsgi:app", env, ROOT, PORT, args.workers) as app:
+                result = load(app.url, library, args, url,
+                              (app.pid, server.pid() if server else None))
             result["certificates_issued"] = count_rows(env, "certificates") - certificates
             check = flask(env, ROOT, "stats", "check")
             result["stats_check"] = (check.stdout + check.stderr).strip().splitlines()[-1]

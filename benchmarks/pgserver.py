@@ -46,6 +46,10 @@ class DurableServer(PostgresServer):
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def pid(self) -> int:
+        """The postmaster's: every backend is its child."""
+        return int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+
     def version(self) -> str:
         with psycopg.connect(self.url()) as connection:
             return connection.execute("SHOW server_version").fetchone()[0]

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import loadgen
 import pgserver
-from servers import count_rows, flask, machine, prepare, served
+from servers import count_rows, flask, machine, prepare, served, tree_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
@@ -74,16 +74,23 @@ def load(base: str, jobs, concurrency: int, run) -> loadgen.Tally:
     return asyncio.run(loadgen.drive(iter(jobs), concurrency, run, base))
 
 
-def measured(env: dict, run) -> dict:
-    """``run()``'s tally summary, with the WAL, transactions and waits around it."""
+def measured(env: dict, run, app_pid: int, db_pid: int | None) -> dict:
+    """``run()``'s tally summary, with the CPU time of the app server and of the database
+    server (PostgreSQL) per request, and on PostgreSQL the WAL, the write transactions and
+    the waits around it."""
     url = env.get("DATABASE_URL")
     before = pgserver.wal_and_transactions(url) if url else None
+    cpu = (tree_cpu(app_pid), tree_cpu(db_pid))
     with pgserver.WaitSampler(url) as waits:
         tally = run()
+    app_cpu, db_cpu = tree_cpu(app_pid) - cpu[0], tree_cpu(db_pid) - cpu[1]
     summary = tally.summary(lambda kind, status: status == (302 if kind == "submit" else 204))
+    summary |= {"app_cpu_ms_per_request": 1000 * app_cpu / summary["requests"],
+                "client_cpu_ms_per_request": 1000 * tally.cpu_seconds / summary["requests"]}
     if url:
         spent = pgserver.difference(before, pgserver.wal_and_transactions(url))
-        summary |= {"wal_bytes_per_request": spent["wal_bytes"] / summary["requests"],
+        summary |= {"db_cpu_ms_per_request": 1000 * db_cpu / summary["requests"],
+                    "wal_bytes_per_request": spent["wal_bytes"] / summary["requests"],
                     "write_transactions_per_request":
                         spent["write_transactions"] / summary["requests"],
                     "waits": waits.shares(),
@@ -95,12 +102,15 @@ def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: P
     warm = 2 * writers
     jobs = learners(env, code, warm + args.requests, args.course, seed, folder)
     certificates = count_rows(env, "certificates")
-    with served("wsgi:app", env, code, PORT, writers) as base:
-        load(base, jobs[:warm], writers, submit)
-        result = measured(env, lambda: load(base, jobs[warm:], writers, submit))
+    with served("wsgi:app", env, code, PORT, writers) as server:
+        load(server.url, jobs[:warm], writers, submit)
+        result = measured(env, lambda: load(server.url, jobs[warm:], writers, submit),
+                          server.pid, args.db_pid)
         # The same submissions again: each is answered "already graded" (the route's own
         # cost: session, CSRF token, the learner and the attempt read, a redirect, no write).
-        result["resend"] = measured(env, lambda: load(base, jobs[warm:], writers, submit))
+        result["resend"] = measured(
+            env, lambda: load(server.url, jobs[warm:], writers, submit), server.pid,
+            args.db_pid)
     issued = count_rows(env, "certificates") - certificates
     check = flask(env, code, "stats", "check")
     graded = result["kinds"]["submit"]["statuses"].get("302", 0)
@@ -110,17 +120,19 @@ def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: P
                      "stats_check_exit": check.returncode}
 
 
-def insert_round(env: dict, writers: int, requests: int) -> dict:
+def insert_round(env: dict, args, writers: int) -> dict:
     bare_env = {**env, "PYTHONPATH": f"{BENCHMARKS}{os.pathsep}{env['PYTHONPATH']}"}
-    with served("bare_insert:app", bare_env, Path(env["PYTHONPATH"]), PORT, writers) as base:
-        load(base, range(2 * writers), writers, insert)
-        return measured(env, lambda: load(base, range(requests), writers, insert))
+    with served("bare_insert:app", bare_env, Path(env["PYTHONPATH"]), PORT, writers) as server:
+        load(server.url, range(2 * writers), writers, insert)
+        return measured(env, lambda: load(server.url, range(args.requests), writers, insert),
+                        server.pid, args.db_pid)
 
 
 def engine_runs(engine: str, args, scratch: Path) -> dict:
     """Each level's rounds: the bare endpoint, then the submit path of each checkout (this
     one, and ``--baseline`` if given), each checkout on a database of its own."""
     server = pgserver.start() if engine == "postgresql" else None
+    args.db_pid = server.pid() if server else None
     try:
         envs = {name: prepare(scratch / f"instance-{engine}-{name}", code,
                               server.create(f"bench_{name}") if server else None)
@@ -130,7 +142,7 @@ def engine_runs(engine: str, args, scratch: Path) -> dict:
             rounds = []
             for number in range(args.rounds):
                 seed = writers * 100 + number
-                row = {"insert": insert_round(envs["this"], writers, args.requests)}
+                row = {"insert": insert_round(envs["this"], args, writers)}
                 for name, code in args.codes.items():
                     row[name] = submit_round(envs[name], code, args, writers, seed, scratch)
                 rounds.append(row)
@@ -198,7 +210,8 @@ def report(args, runs: dict, load: dict) -> None:
         "baseline": args.baseline.name if args.baseline else None,
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "settings": {k: v for k, v in vars(args).items() if k not in ("codes", "baseline")},
+        "settings": {k: v for k, v in vars(args).items()
+                     if k not in ("codes", "baseline", "db_pid")},
         "load_average": load,
         "engines": runs,
     }

@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -40,10 +41,16 @@ def prepare(instance: Path, code: Path, database_url: str | None, courses: Path 
     return env
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int  # gunicorn's master: its workers are its children
+
+
 @contextmanager
 def served(app: str, env: dict, code: Path, port: int, workers: int | None = None):
     """``app`` under gunicorn with the project's settings (``gunicorn.conf.py``); with
-    ``workers``, that many sync workers. Yields the base URL."""
+    ``workers``, that many sync workers. Yields the Server."""
     sizing = ["--workers", str(workers), "--worker-class", "sync"] if workers else []
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *sizing,
@@ -51,7 +58,7 @@ def served(app: str, env: dict, code: Path, port: int, workers: int | None = Non
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}", app)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -84,3 +91,25 @@ def machine() -> str:
     memory = Path("/proc/meminfo").read_text().split()[1]
     return (f"{platform.machine()}, {os.cpu_count()} cores, {int(memory) / 2**20:.0f} GiB, "
             f"Python {platform.python_version()}")
+
+
+def tree_cpu(root: int | None) -> float:
+    """CPU seconds (user and system) used so far by a process and its descendants, those
+    that ended included once their parent reaped them; 0 without a process."""
+    if root is None:
+        return 0.0
+    parents, used = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = sum(int(value) for value in fields[11:15])
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | found, bool(found)
+    return sum(used.get(pid, 0) for pid in tree) / os.sysconf("SC_CLK_TCK")
