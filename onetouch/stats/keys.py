@@ -10,6 +10,13 @@ side: in Python for one event, in SQL for a recount of many.
 * ``week``: the Monday of the event's day;
 * ``province_code`` and ``legacy_province_code``: the commune's 2025 and pre-2025 province;
 * ``course_id`` of a registration: ``NO_COURSE``, as a key column cannot be NULL.
+
+Every rollup table also has a ``shard`` in its primary key, which counts nothing: a figure is
+the sum of the rows that share the grain's keys, whatever their shard (the dashboards'
+queries sum anyway, and ``flask stats check`` compares sums). A recount writes one row a
+key, in shard 0; on PostgreSQL a live event adds to a row of its key that no other open
+transaction holds, or starts a new shard (``events.py``), so learners never queue on the
+row of their province or of the nation.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from onetouch.stats.models import (
 )
 
 FROM_COMMUNE = ("province_code", "legacy_province_code")
+SHARD = "shard"
 
 
 def event(day: date, commune, course_id: int | None, audience: str) -> dict:
@@ -84,7 +92,10 @@ class Grain:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.model.__table__.primary_key.columns)
+        """What a row counts by (its primary key but the shard): a figure is the sum of the
+        rows with the same keys."""
+        return tuple(column.name for column in self.model.__table__.primary_key.columns
+                     if column.name != SHARD)
 
     @property
     def attributes(self) -> tuple[str, ...]:

@@ -11,14 +11,18 @@ Two grains:
 
 In the area tables a registration has ``course_id`` 0: it belongs to no course, and a key
 column cannot be NULL.
+
+Every table's primary key ends with a ``shard`` that counts nothing: a figure is the sum of
+the rows that share the other key columns (``keys.py`` says why, ``events.py`` how live
+events pick one).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import ForeignKey, Index, text
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column
 
 from onetouch.accounts.models import AudienceGroup
 from onetouch.db import str_enum
@@ -26,6 +30,11 @@ from onetouch.extensions import db
 
 NO_COURSE = 0
 MEASURES = ("registrations", "assisted_signups", "enrolments", "completions", "certificates")
+
+
+def shard_column() -> MappedColumn[int]:
+    """The last column of the primary key; a recount writes 0, its default."""
+    return mapped_column(primary_key=True, server_default=text("0"), sort_order=1)
 
 
 class DailyRegistrations(db.Model):
@@ -42,6 +51,7 @@ class DailyRegistrations(db.Model):
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
     registrations: Mapped[int] = mapped_column(default=0)
     assisted_signups: Mapped[int] = mapped_column(default=0)
+    shard: Mapped[int] = shard_column()
 
 
 class DailyCourseActivity(db.Model):
@@ -62,6 +72,7 @@ class DailyCourseActivity(db.Model):
     enrolments: Mapped[int] = mapped_column(default=0)
     completions: Mapped[int] = mapped_column(default=0)
     certificates: Mapped[int] = mapped_column(default=0)
+    shard: Mapped[int] = shard_column()
 
 
 class AreaMeasures:
@@ -80,6 +91,7 @@ class AreaMeasures:
     enrolments: Mapped[int] = mapped_column(default=0)
     completions: Mapped[int] = mapped_column(default=0)
     certificates: Mapped[int] = mapped_column(default=0)
+    shard: Mapped[int] = shard_column()
 
 
 class AreaTotal(AreaMeasures, db.Model):
@@ -113,3 +125,4 @@ class NationalWeek(db.Model):
     enrolments: Mapped[int] = mapped_column(default=0)
     completions: Mapped[int] = mapped_column(default=0)
     certificates: Mapped[int] = mapped_column(default=0)
+    shard: Mapped[int] = shard_column()

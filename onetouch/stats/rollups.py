@@ -4,7 +4,8 @@ throughout, so millions of rows stay quick.
 
 Each grain of ``keys.GRAINS`` is recounted by one INSERT ... SELECT ... GROUP BY: the finest
 from the raw rows, the others from the finer grains they name, so that the area and national
-figures are summed from rollup rows instead of from every event again. Days are days in
+figures are summed from rollup rows instead of from every event again. A recount writes one
+row a key (shard 0); stored rows are compared by the sum of their shards. Days are days in
 Việt Nam (UTC+7, no daylight saving). The SQL is assembled from fixed fragments of this
 package only (table and column names, the dialect's date functions); nothing from outside
 ever reaches it.
@@ -135,9 +136,12 @@ class Difference:
 
 
 def _stored(grain: Grain) -> str:
-    # A row whose figures all fell back to zero (a revoked certificate) means nothing.
-    nonzero = " OR ".join(f"{name} <> 0" for name in grain.measures)
-    return f"SELECT {', '.join(grain.columns)} FROM {grain.table} WHERE {nonzero}"
+    """A grain's figures as stored: its shards summed, whichever shard each event went to.
+    A key whose figures all fell back to zero (a revoked certificate) means nothing."""
+    named = ", ".join(grain.keys + grain.attributes)
+    sums = ", ".join(f"sum({name})" for name in grain.measures)
+    nonzero = " OR ".join(f"sum({name}) <> 0" for name in grain.measures)
+    return f"SELECT {named}, {sums} FROM {grain.table} GROUP BY {named} HAVING {nonzero}"
 
 
 def check(session: Session, limit: int = 50) -> list[Difference]:
