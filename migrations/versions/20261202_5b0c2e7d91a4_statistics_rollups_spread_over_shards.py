@@ -1,7 +1,7 @@
 """statistics: rollup rows spread over shards
 
 Revision ID: 5b0c2e7d91a4
-Revises: 6f7702b675de
+Revises: f60bd59d3ffe
 Create Date: 2026-12-02 07:00:00.000000
 
 Each event added to shared rollup rows (its province's, the nation's week) and held their
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b0c2e7d91a4'
-down_revision = '6f7702b675de'
+down_revision = 'f60bd59d3ffe'
 branch_labels = None
 depends_on = None
 
