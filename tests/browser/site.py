@@ -2,7 +2,7 @@
 
 The database is a copy of the session's migrated SQLite template (units loaded), into which
 the library in ``courses/`` is synced, as ``make data`` does. The server is started as
-``make run`` starts it (gunicorn.conf.py, no TESTING: CSRF, rate limits, the page cache and
+``make run`` starts it (nginx in front, gunicorn.conf.py, no TESTING: CSRF, rate limits, the page cache and
 argon2 at full cost are on). People and progress that a test needs but does not test the
 making of (a ministry admin, a learner who holds a certificate) are made through the domain
 services in this process, on the same database.
@@ -111,7 +111,7 @@ def serve_site(template: Path, folder: Path) -> Iterator[Site]:
     assert not library.problems, library.problems
     admin = _admin(app)
     try:
-        with gunicorn(server_env(url, folder / "instance")) as base:
+        with gunicorn(server_env(url, folder / "instance"), proxy=True) as base:
             yield Site(base, app, library, admin)
     finally:
         with app.app_context():

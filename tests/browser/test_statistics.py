@@ -57,8 +57,11 @@ def test_a_ministry_admin_exports_the_63_provinces_as_xlsx(new_context, site, tm
     path = tmp_path / download.suggested_filename
     download.save_as(path)
 
-    sheet = load_workbook(path, read_only=True).active
-    header, *rows, total = list(sheet.iter_rows(values_only=True))
+    workbook = load_workbook(path, read_only=True)  # read only: keeps the file open until closed
+    try:
+        header, *rows, total = list(workbook.active.iter_rows(values_only=True))
+    finally:
+        workbook.close()
     assert list(header[:2]) == ["Tỉnh, thành phố (trước 2025)", "Mã"]
     assert len(header) == 2 + len(FIGURES)
     assert len(rows) == 63
