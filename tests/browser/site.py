@@ -5,8 +5,7 @@ the library in ``courses/`` is synced, as ``make data`` does. The server is star
 ``make run`` starts it (nginx in front, gunicorn.conf.py, no TESTING: CSRF, rate limits, the
 page cache and argon2 at full cost are on). People and progress that a test needs but does
 not test the making of (a ministry admin, a learner who holds a certificate) are made through
-the domain
-services in this process, on the same database.
+the domain services in this process, on the same database.
 """
 
 from __future__ import annotations
