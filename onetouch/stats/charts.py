@@ -16,8 +16,10 @@ from onetouch.stats.dates import week_label
 
 WIDTH = 340
 ROW = 24
-LABEL = 132  # room for 17 characters at FONT
+LABEL = 150  # room for 17 characters at FONT, wide letters with their marks included
 LONGEST = 17
+# As Vietnamese shorten them on a map or an envelope; the tables keep the full names.
+ABBREVIATIONS = (("Thành phố ", "TP. "), ("Phường ", "P. "))
 FONT = 14
 BLUE, GREEN, GREY = "#0b57a4", "#1e7b34", "#8a96a3"
 
@@ -27,7 +29,10 @@ def number(value: int) -> str:
 
 
 def short(label: str) -> str:
-    """A label cut to fit its column; the table beside the chart has it whole."""
+    """A label shortened to fit its column; the table beside the chart has it whole."""
+    for long, abbreviation in ABBREVIATIONS:
+        if label.startswith(long):
+            label = abbreviation + label[len(long):]
     return label if len(label) <= LONGEST else label[:LONGEST - 1].rstrip() + "…"
 
 
@@ -41,7 +46,7 @@ def bars(rows: list[tuple[str, int]], title: str, color: str = BLUE) -> Markup:
     """Horizontal bars, one per (label, value)."""
     top = max((value for _, value in rows), default=0) or 1
     parts = [_open(WIDTH, ROW * len(rows) + 6, title)]
-    room = WIDTH - LABEL - 58  # the value is written after its bar
+    room = WIDTH - LABEL - 54  # the value is written after its bar
     for index, (label, value) in enumerate(rows):
         y = 3 + index * ROW
         width = round(room * value / top, 1)

@@ -28,8 +28,7 @@ def _filters() -> tuple[Filters, str | None]:
 
 
 def _page_context(filters: Filters, totals, weekly: list[dict], error: str | None) -> dict:
-    # "TP." is how Vietnamese shortens "Thành phố"; the tables keep the full names.
-    figure = [(row.name.replace("Thành phố ", "TP. "), row.learners) for row in totals.rows]
+    figure = [(row.name, row.learners) for row in totals.rows]
     course = db.session.get(Course, filters.course) if filters.course else None
     learners = wording.learners_label(filters)
     return {"filters": filters, "totals": totals, "error": error,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from onetouch.accounts.models import Role
 from tests.browser import checks, learner
 from tests.browser.checks import DESKTOP, PHONE
 
@@ -25,6 +26,11 @@ _TEXT_SIZES = """() => [...document.querySelectorAll('svg.chart text, svg.map te
   const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   return parseFloat(getComputedStyle(t).fontSize) * scale;
 })"""
+# The text of a chart or the map that runs out of its picture, where it would be cut off.
+_CUT_TEXT = """() => [...document.querySelectorAll('svg.chart text, svg.map text')].filter(t => {
+  const svg = t.ownerSVGElement.getBoundingClientRect(), box = t.getBoundingClientRect();
+  return box.left < svg.left - 0.5 || box.right > svg.right + 0.5;
+}).map(t => t.textContent)"""
 _NAME_LINES = """() => [...document.querySelectorAll('table.figures tbody th')].map(th => {
   const range = document.createRange();
   range.selectNodeContents(th);
@@ -118,6 +124,7 @@ def test_on_a_phone_the_figures_come_first_then_the_map_all_within_360_px(
     low, high = text_sizes(page)
     assert low >= LEGIBLE[0], (low, high)
     assert high <= LEGIBLE[1], (low, high)
+    assert page.evaluate(_CUT_TEXT) == []
     # A province's name holds one line; the table scrolls in its own box, not the page.
     assert set(page.evaluate(_NAME_LINES)) == {1}
     scroller = page.locator(".table-scroll").first
@@ -130,6 +137,7 @@ def test_on_a_desktop_the_charts_do_not_grow_oversized(desktop):
     low, high = text_sizes(page)
     assert low >= LEGIBLE[0], (low, high)
     assert high <= LEGIBLE[1], (low, high)
+    assert page.evaluate(_CUT_TEXT) == []
     assert page.locator("svg.map").bounding_box()["width"] <= 26 * 16
     labels = page.locator("svg.chart text").all_text_contents()
     weeks = [label for label in labels if "/" in label]
@@ -138,3 +146,16 @@ def test_on_a_desktop_the_charts_do_not_grow_oversized(desktop):
         day, month = (int(part) for part in label.split("/"))
         assert 1 <= day <= 31, label
         assert 1 <= month <= 12, label
+
+
+def test_a_province_admin_reads_the_communes_chart_on_a_phone(new_context, site):
+    admin = site.person("Chị Quản Trị Tỉnh", province="01", role=Role.PROVINCE_ADMIN)
+    page = new_context(viewport=PHONE).new_page()
+    learner.log_in(page, admin.identifier, admin.password)
+    page.goto("/stats/provinces/01")
+    assert checks.horizontal_overflow(page) is None
+    assert page.locator("svg.chart").first.locator("rect").count() == 126  # every commune
+    assert page.evaluate(_CUT_TEXT) == []
+    low, high = text_sizes(page)
+    assert low >= LEGIBLE[0], (low, high)
+    assert high <= LEGIBLE[1], (low, high)

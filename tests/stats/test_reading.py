@@ -98,6 +98,8 @@ def test_the_weekly_chart_names_at_most_five_weeks_day_first():
 
 
 def test_a_long_name_is_cut_to_fit_the_chart_the_table_has_it_whole():
-    svg = str(charts.bars([("Phường Hoàng Văn Thụ Mới Rất Dài", 3)], "Xã"))
-    assert ">Phường Hoàng Văn…</text>" in svg
-    assert charts.short("TP. Hồ Chí Minh") == "TP. Hồ Chí Minh"
+    svg = str(charts.bars([("Xã Hoàng Văn Thụ Mới Rất Dài", 3)], "Xã"))
+    assert ">Xã Hoàng Văn Thụ…</text>" in svg
+    assert charts.short("Thành phố Hồ Chí Minh") == "TP. Hồ Chí Minh"
+    assert charts.short("Phường Khương Đình") == "P. Khương Đình"
+    assert charts.short("Đặc khu Trường Sa") == "Đặc khu Trường Sa"
