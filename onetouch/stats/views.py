@@ -13,7 +13,8 @@ from onetouch.catalog.services import live_courses
 from onetouch.content.models import Course
 from onetouch.extensions import db
 from onetouch.geo.models import Province
-from onetouch.stats import charts, exports, queries, wording
+from onetouch.stats import charts, exports, maps, queries, wording
+from onetouch.stats.dates import day_text
 from onetouch.stats.filters import FilterError, Filters, parse
 
 bp = Blueprint("stats", __name__)
@@ -27,17 +28,27 @@ def _filters() -> tuple[Filters, str | None]:
 
 
 def _page_context(filters: Filters, totals, weekly: list[dict], error: str | None) -> dict:
-    # "TP." is how Vietnamese shortens "Thành phố"; the tables keep the full names.
-    figure = [(row.name.replace("Thành phố ", "TP. "), row.learners) for row in totals.rows]
+    figure = [(row.name, row.learners) for row in totals.rows]
     course = db.session.get(Course, filters.course) if filters.course else None
     learners = wording.learners_label(filters)
     return {"filters": filters, "totals": totals, "error": error,
             "courses": live_courses(db.session), "audiences": AUDIENCE_LABELS,
             "learners_label": learners,
             "learners_meaning": wording.learners_meaning(filters, course and course.title),
+            "current_view": wording.current_view(filters, course and course.title),
             "bar_chart": charts.bars(figure, learners),
-            "week_chart": charts.weekly(weekly, "Đăng ký và hoàn thành theo tuần"),
-            "weekly": weekly, "own_provinces": _own_provinces(), "may_open": _may_open()}
+            "week_chart": charts.weekly(weekly, _("Đăng ký và hoàn thành theo tuần")),
+            "weekly": weekly, "day_text": day_text,
+            "own_provinces": _own_provinces(), "may_open": _may_open()}
+
+
+def _province_map(filters: Filters, totals, learners: str):
+    """The shaded map of the 34 provinces; none for the 63 of before 2025."""
+    if filters.scheme != "2025":
+        return None
+    return maps.choropleth(totals.rows, "learners", _(
+        "Bản đồ 34 tỉnh, thành phố, tô màu theo số %(figure)s; số liệu của từng tỉnh ở "
+        "bảng bên dưới.", figure=learners.lower()))
 
 
 def _may_open():
@@ -63,7 +74,9 @@ def public():
     filters, error = _filters()
     totals = queries.by_area(db.session, filters)
     weekly = queries.weekly(db.session, filters)
-    return render_template("stats/public.html", **_page_context(filters, totals, weekly, error))
+    context = _page_context(filters, totals, weekly, error)
+    return render_template("stats/public.html", **context, province_map=_province_map(
+        filters, totals, context["learners_label"]))
 
 
 @bp.get("/stats/export.<any(csv, xlsx):kind>")

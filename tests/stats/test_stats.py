@@ -256,8 +256,10 @@ def test_the_province_export_names_its_communes_and_totals_them(app, make_user, 
 
 def test_public_page_has_charts_tables_and_both_maps(client, events):
     page = client.get("/stats").get_data(as_text=True)
-    assert page.count("<svg") == 2
+    assert page.count('<svg class="chart"') == 2
+    assert page.count('<svg class="map"') == 1  # the 34 provinces (test_map.py)
     assert "Thành phố Đà Nẵng" in page
     legacy = client.get("/stats?scheme=legacy").get_data(as_text=True)
+    assert legacy.count('<svg class="chart"') == 2
     assert "Quảng Nam" in legacy
     assert "<script" not in page[page.index("<body"):]  # charts drawn on the server
