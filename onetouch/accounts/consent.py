@@ -9,7 +9,7 @@ agreed to. A new version is a new file and a new ``NOTICE_VERSION``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -33,9 +33,10 @@ def needs_acceptance(user: User) -> bool:
     return user.privacy_version != NOTICE_VERSION
 
 
-def record(session: Session, user: User, via: str, recorded_by: User | None = None) -> Consent:
-    """The user agrees to the notice in force, now."""
-    now = clock.now()
+def record(session: Session, user: User, via: str, recorded_by: User | None = None,
+           at: datetime | None = None) -> Consent:
+    """The user agrees to the notice in force, now (or ``at``: the moment of the sign-up)."""
+    now = at or clock.now()
     given = Consent(user_id=user.id, notice_version=NOTICE_VERSION, given_at=now, via=via,
                     recorded_by_id=recorded_by.id if recorded_by else None)
     session.add(given)

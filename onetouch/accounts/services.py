@@ -75,6 +75,7 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                 province_code=data.province_code, commune_code=data.commune_code,
                 audience=data.audience, position=(data.position or "").strip() or None,
                 consent_at=utcnow(), assisted_by=assisted_by,
+                privacy_version=None if consent_later else consent.NOTICE_VERSION,
                 registered_commune_code=data.commune_code, registered_audience=data.audience)
     session.add(user)
     try:
@@ -87,7 +88,7 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                            field="phone" if phone else "email") from None
     if not consent_later:
         consent.record(session, user, consent.ASSISTED if assisted_by else consent.REGISTER,
-                       recorded_by=assisted_by)
+                       recorded_by=assisted_by, at=user.consent_at)
     user_registered.send(user, session=session)
     return user
 
