@@ -13,7 +13,7 @@ PO_FILES := $(wildcard onetouch/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test setup install lock upgrade-deps migrate data lint pytest translations \
-	extract-messages verifiers browser clean
+	extract-messages verifiers browser audit clean
 
 # The server is in production mode, which needs the site's public address: on one machine
 # that is where gunicorn listens, unless ONETOUCH_PUBLIC_URL says otherwise.
@@ -109,6 +109,17 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 lint: install
 	$(PIP) check
 	$(BIN)/ruff check .
+
+# Known vulnerabilities of every locked package: pip-audit asks PyPI's advisory data about each
+# pin of both Python locks, npm audit the npm registry about the two Node locks. It needs the
+# internet, which the machines of `make test` lack (they reach the package indexes only, not
+# the advisory services): run it on a CI system that has it (README, "Dependency audit").
+# --strict: a package that could not be checked fails the run instead of passing unchecked.
+audit: install
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes --progress-spinner off \
+		-r requirements/app.txt -r requirements/dev.txt
+	cd verifiers && npm audit --package-lock-only
+	cd tests/browser && npm audit --package-lock-only
 
 pytest: install translations verifiers browser
 	$(BIN)/python -m pytest

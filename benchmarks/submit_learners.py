@@ -29,6 +29,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, insert, select
 
 from onetouch import create_app
+from onetouch.accounts.consent import NOTICE_VERSION
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.content.models import Course, Module, Question, Quiz, QuizKind
 from onetouch.db import utcnow
@@ -88,7 +89,7 @@ def write_rows(session, count: int, course: Course, rng: random.Random) -> list[
         {"full_name": f"Người Học {first + n}", "phone": f"+849{first + n:08d}",
          "password_hash": "!benchmark", "province_code": provinces[place],
          "commune_code": place, "audience": AudienceGroup.CITIZEN, "consent_at": now,
-         "created_at": now, "registered_commune_code": place,
+         "privacy_version": NOTICE_VERSION, "created_at": now, "registered_commune_code": place,
          "registered_audience": AudienceGroup.CITIZEN} for n, place in enumerate(places)]).all()
     enrolment_ids = session.scalars(
         insert(Enrolment).returning(Enrolment.id, sort_by_parameter_order=True), [

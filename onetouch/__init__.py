@@ -104,12 +104,13 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.certificates import views as certificates
     from onetouch.core import views as core
     from onetouch.learning import views as learning
+    from onetouch.privacy import views as privacy
     from onetouch.quizzes import views as quizzes
     from onetouch.stats import views as stats
 
     cache.init_app(app)
-    for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, stats,
-                    api):
+    for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
+                    stats, api):
         app.register_blueprint(feature.bp)
 
 
@@ -129,12 +130,14 @@ def register_commands(app: Flask) -> None:
     from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
+    from onetouch.privacy.cli import purge_inactive
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
 
     app.cli.add_command(database_cli(migrations))
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
+    users_cli.add_command(purge_inactive)  # a users command that needs the features above
     app.cli.add_command(users_cli)
     app.cli.add_command(learning_cli)
     app.cli.add_command(quizzes_cli)

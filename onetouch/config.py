@@ -46,10 +46,13 @@ DEFAULTS = {
     # Per account, across every server (accounts/throttle.py).
     "LOGIN_FAILURES_PER_HOUR": 100,
     "RESET_MAILS_PER_HOUR": 5,
+    # An account nobody has logged in to for this many years is anonymised by
+    # ``flask users purge-inactive`` (privacy/cli.py; README, "Personal data").
+    "INACTIVE_ACCOUNT_YEARS": 3,
 }
 POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOLUTE_HOURS",
             "REMEMBER_COOKIE_DURATION", "REAUTH_MINUTES", "LOGIN_FAILURES_PER_HOUR",
-            "RESET_MAILS_PER_HOUR")
+            "RESET_MAILS_PER_HOUR", "INACTIVE_ACCOUNT_YEARS")
 
 SQLITE_FILE = "onetouch.sqlite3"
 RATELIMIT_FILE = "ratelimits.sqlite3"

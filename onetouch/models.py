@@ -2,6 +2,7 @@
 
 from onetouch.accounts.models import (
     AudienceGroup,
+    Consent,
     Role,
     RoleGrant,
     ThrottleEvent,
@@ -40,6 +41,7 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "Commune",
+    "Consent",
     "Course",
     "CourseAsset",
     "DailyCourseActivity",

@@ -91,6 +91,7 @@ def begin(session: Session, user: User, device: str, remember: bool) -> Begun:
                       remember_hash=digest(remember_token) if remember_token else None,
                       remember_until=now + remember_lifetime() if remember_token else None)
     session.add(row)
+    user.last_login_at = now
     session.flush()
     security_log.event("session_started", user=user.id, session=row.id,
                        remember=remember_token is not None)
@@ -147,6 +148,7 @@ def renew(session: Session, remember_token: str) -> Begun | None:
             last_seen_at=now)):
         return None
     session.expire(row)
+    user.last_login_at = now
     security_log.event("session_renewed", user=user.id, session=row.id)
     return Begun(row, user, token, remember)
 

@@ -58,7 +58,9 @@ ROLE_LABELS = {
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="contact"),
+        # A way to reach the owner, unless the owner deleted the account (privacy/erasure.py).
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL OR deleted_at IS NOT NULL",
+                        name="contact"),
         # Required-training reports: learners of one audience in a province, by commune.
         Index("ix_users_province_audience_commune", "province_code", "audience", "commune_code"),
     )
@@ -74,7 +76,16 @@ class User(UserMixin, db.Model):
     audience: Mapped[AudienceGroup] = mapped_column(str_enum(AudienceGroup, "audience"))
     position: Mapped[str | None] = mapped_column(String(200))
     consent_at: Mapped[datetime]
+    # The version of the privacy notice the user last accepted (``Consent`` keeps each one);
+    # loaded with the user, so that asking for a newer version costs no query.
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The last log-in (or return by "remember me"): inactive accounts are anonymised after
+    # INACTIVE_ACCOUNT_YEARS (``flask users purge-inactive``).
+    last_login_at: Mapped[datetime | None]
+    # Set when the owner deleted the account: its personal fields are anonymised then, the
+    # row stays for the statistics and for certificates already issued.
+    deleted_at: Mapped[datetime | None]
     # Raised when all the user's sessions end at once (a password change, "log out
     # everywhere"): a session row begun under an older value is refused on every server.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -123,9 +134,13 @@ class RoleGrant(db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Set when the grant came from the command line: "Dòng lệnh (root)", the system account
+    # that ran it (``granted_by_id`` then names the ministry admin given with --by, if any).
+    granted_from: Mapped[str | None] = mapped_column(String(100))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_from: Mapped[str | None] = mapped_column(String(100))
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
 
@@ -134,6 +149,25 @@ class RoleGrant(db.Model):
 # every page asks whether the user is an administrator, and most users hold no role.
 User.has_roles = column_property(exists().where(RoleGrant.user_id == User.id,
                                                 RoleGrant.revoked_at.is_(None)))
+
+
+class Consent(db.Model):
+    """Consent to the privacy notice: which version, when, how it was given, and when it was
+    withdrawn. Rows are never deleted, not even with the account: they show that what was
+    processed was processed with consent."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "register", "assisted" (a team member signed the citizen up), "notice" (accepted a new
+    # version), "before_notice" (the sign-up check box, before the notice existed)
+    via: Mapped[str] = mapped_column(String(20))
+    # The community digital technology team member who recorded it, for "assisted".
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
 
 
 class UserSession(db.Model):

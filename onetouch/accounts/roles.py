@@ -43,8 +43,12 @@ def can_manage_province(user: User, province_code: str | None) -> bool:
 
 
 def grant(session: Session, user: User, role: Role, province_code: str | None,
-          granted_by: User | None = None) -> RoleGrant:
-    """Give a role; granting what the user already holds changes nothing."""
+          granted_by: User | None = None, granted_from: str | None = None) -> RoleGrant:
+    """Give a role; granting what the user already holds changes nothing.
+
+    :param granted_by: the ministry admin who grants it (None: nobody with an account).
+    :param granted_from: "Dòng lệnh (root)" when it comes from the command line.
+    """
     if role is Role.PROVINCE_ADMIN:
         if session.get(Province, province_code or "") is None:
             raise AccountError(_l("Hãy chọn tỉnh, thành phố cho quản trị tỉnh."),
@@ -58,31 +62,35 @@ def grant(session: Session, user: User, role: Role, province_code: str | None,
     if existing:
         return existing
     role_grant = RoleGrant(user=user, role=role, province_code=province_code,
-                           granted_by_id=granted_by.id if granted_by else None)
+                           granted_by_id=granted_by.id if granted_by else None,
+                           granted_from=granted_from)
     session.add(role_grant)
     session.flush()
     session.expire(user, ["roles", "has_roles"])
     role_granted.send(role_grant, session=session, actor=granted_by)
-    _privilege_changed("role_granted", role_grant, granted_by)
+    _privilege_changed("role_granted", role_grant, granted_by, granted_from)
     return role_grant
 
 
-def revoke(session: Session, role_grant: RoleGrant, revoked_by: User | None = None) -> None:
-    """End a grant; the row stays, with who revoked it and when."""
+def revoke(session: Session, role_grant: RoleGrant, revoked_by: User | None = None,
+           revoked_from: str | None = None) -> None:
+    """End a grant; the row stays, with who revoked it, from where, and when."""
     if role_grant.revoked_at is not None:
         return
+    role_grant.revoked_from = revoked_from
     role_revoked.send(role_grant, session=session, actor=revoked_by)
     role_grant.revoked_at = clock.now()
     role_grant.revoked_by_id = revoked_by.id if revoked_by else None
     session.flush()
     session.expire(role_grant.user, ["roles", "has_roles"])
-    _privilege_changed("role_revoked", role_grant, revoked_by)
+    _privilege_changed("role_revoked", role_grant, revoked_by, revoked_from)
 
 
-def _privilege_changed(event: str, role_grant: RoleGrant, actor: User | None) -> None:
+def _privilege_changed(event: str, role_grant: RoleGrant, actor: User | None,
+                       origin: str | None) -> None:
     security_log.event(event, actor=actor.id if actor else None, user=role_grant.user_id,
                        role=role_grant.role.value, province=role_grant.province_code,
-                       grant=role_grant.id)
+                       grant=role_grant.id, command_line=origin)
 
 
 def admin_required(view):

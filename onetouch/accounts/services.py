@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from onetouch.accounts import passwords, throttle
+from onetouch.accounts import consent, passwords, throttle
 from onetouch.accounts.models import AudienceGroup, User, UserSession
 from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.signals import user_registered
@@ -49,10 +49,14 @@ def normalise_email(raw: str | None) -> str | None:
     return value or None
 
 
-def register(session: Session, data: Registration, assisted_by: User | None = None) -> User:
+def register(session: Session, data: Registration, assisted_by: User | None = None,
+             consent_later: bool = False) -> User:
     """Create an account; every rule is checked here, whatever form the data came from.
+    The consent is recorded with the privacy notice's version.
 
     :param assisted_by: the community digital technology team member signing the user up.
+    :param consent_later: an operator creates the account (``flask users create-admin``):
+        its owner has not read the notice yet, and is asked to accept it at first log-in.
     :raises AccountError: on the first broken rule, with the field it concerns.
     """
     phone, email = _contact(data.phone, data.email)
@@ -61,7 +65,7 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
     problem = passwords.password_problem(data.password, phone, email, data.full_name)
     if problem:
         raise AccountError(problem, field="password")
-    if not data.consent:
+    if not data.consent and not consent_later:
         raise AccountError(_l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."),
                            field="consent")
     if data.audience is AudienceGroup.COMMUNE_OFFICIAL and not (data.position or "").strip():
@@ -71,6 +75,7 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                 province_code=data.province_code, commune_code=data.commune_code,
                 audience=data.audience, position=(data.position or "").strip() or None,
                 consent_at=utcnow(), assisted_by=assisted_by,
+                privacy_version=None if consent_later else consent.NOTICE_VERSION,
                 registered_commune_code=data.commune_code, registered_audience=data.audience)
     session.add(user)
     try:
@@ -81,6 +86,9 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
         session.rollback()
         raise AccountError(_l("Số điện thoại hoặc email này đã được đăng ký."),
                            field="phone" if phone else "email") from None
+    if not consent_later:
+        consent.record(session, user, consent.ASSISTED if assisted_by else consent.REGISTER,
+                       recorded_by=assisted_by, at=user.consent_at)
     user_registered.send(user, session=session)
     return user
 

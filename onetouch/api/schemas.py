@@ -66,7 +66,11 @@ def _certificates() -> dict:
     return {
         "Certificate": closed({
             "number": {"type": "string", "pattern": NUMBER.pattern},
-            "learner": {"type": "string", "description": "the name, masked: Nguyễn V. A."},
+            "learner": {"type": "string", "nullable": True,
+                        "description": "the name, masked: Nguyễn V. A.; null when the learner "
+                                       "has deleted their account"},
+            "learner_deleted": {"type": "boolean", "description": "issued to a learner who has "
+                                                                  "since deleted their account"},
             "course": STRING,
             "hours": {"type": "number", "minimum": 0},
             "issuing_unit": STRING,

@@ -26,6 +26,7 @@ class Action(enum.StrEnum):
     PASSWORD_RESET_BY_HELPER = "password_reset_by_helper"  # noqa: S105  (an action name)
     BULK_IMPORT = "bulk_import"
     SESSIONS_ENDED = "sessions_ended"
+    ACCOUNT_DELETED = "account_deleted"
 
     @property
     def label(self) -> str:
@@ -45,6 +46,7 @@ ACTION_LABELS = {
     Action.PASSWORD_RESET_BY_HELPER: _l("Đặt lại mật khẩu giúp người dùng"),
     Action.BULK_IMPORT: _l("Nhập danh sách người dùng"),
     Action.SESSIONS_ENDED: _l("Đăng xuất người dùng khỏi mọi thiết bị"),
+    Action.ACCOUNT_DELETED: _l("Xóa tài khoản theo yêu cầu về dữ liệu cá nhân"),
 }
 
 

@@ -3,7 +3,6 @@ reading it (an admin sees the whole nation's entries, or their own provinces')."
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from onetouch.accounts import roles
 from onetouch.accounts.models import RoleGrant, User
 from onetouch.audit.models import Action, AuditEntry
 from onetouch.core.clock import VIETNAM
+from onetouch.core.operator import command_line_actor
 from onetouch.geo.models import Commune, Province
 
 PAGE_SIZE = 50
@@ -32,15 +32,6 @@ def record(session: Session, action: Action, *, actor: User | None, target_type:
     return entry
 
 
-def command_line_actor() -> str:
-    """Who ran a command on the server: the system account is all there is to go on."""
-    try:
-        account = getpass.getuser()
-    except (KeyError, OSError):
-        account = "?"
-    return f"Dòng lệnh ({account})"
-
-
 def _user_name(user: User) -> str:
     return f"{user.full_name} (#{user.id})"
 
@@ -49,23 +40,25 @@ def _user_name(user: User) -> str:
 
 def role_granted(role_grant: RoleGrant, session: Session, actor: User | None = None,
                  **extra) -> None:
-    _role_changed(Action.ROLE_GRANTED, role_grant, session, actor)
+    _role_changed(Action.ROLE_GRANTED, role_grant, session, actor, role_grant.granted_from)
 
 
 def role_revoked(role_grant: RoleGrant, session: Session, actor: User | None = None,
                  **extra) -> None:
-    _role_changed(Action.ROLE_REVOKED, role_grant, session, actor)
+    _role_changed(Action.ROLE_REVOKED, role_grant, session, actor, role_grant.revoked_from)
 
 
 def _role_changed(action: Action, role_grant: RoleGrant, session: Session,
-                  actor: User | None) -> None:
+                  actor: User | None, origin: str | None) -> None:
     # Names, as they were on the day: the entry is read by people, and never rewritten.
     province = session.get(Province, role_grant.province_code) if role_grant.province_code \
         else None
     scope = f" – {province.name}" if province else ""
+    # A ministry admin named with --by acted through the command line: say which account ran it.
+    through = f" ({origin})" if origin and actor is not None else ""
     record(session, action, actor=actor, target_type="user", target_id=role_grant.user_id,
            target_name=_user_name(role_grant.user), province_code=role_grant.province_code,
-           details=f"{role_grant.role.label}{scope}")
+           details=f"{role_grant.role.label}{scope}{through}")
 
 
 def sessions_ended(user: User, session: Session, actor: User | None = None, **extra) -> None:

@@ -25,6 +25,7 @@ class Certificate(db.Model):
     number: Mapped[str] = mapped_column(String(24), unique=True)  # e.g. OT-2026-7K3F-Q9XD
     token: Mapped[str] = mapped_column(String(64), unique=True)  # >= 128 random bits
     # What was certified, as it stood on the day: a later course edit changes nothing here.
+    # The name is emptied when the learner deletes their account (privacy/erasure.py).
     learner_name: Mapped[str] = mapped_column(String(200))
     course_title: Mapped[str] = mapped_column(String(200))
     hours: Mapped[float]
@@ -37,6 +38,11 @@ class Certificate(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
     status: Mapped[StatusEntry | None] = relationship(viewonly=True)
+
+    @property
+    def learner_deleted(self) -> bool:
+        """The learner deleted their account: the certificate stands, the name is gone."""
+        return not self.learner_name
 
 
 class StatusList(db.Model):

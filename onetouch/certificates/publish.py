@@ -55,7 +55,19 @@ def _sign(document: dict, created) -> dict:
     return integrity.sign(document, keys.signing_key(), verification_method(), created)
 
 
+class NoLearner(LookupError):
+    """The learner deleted their account: no credential naming them is built any more."""
+
+
 def signed_credential(certificate: Certificate) -> dict:
+    """The certificate's signed credential. A copy the learner downloaded before deleting
+    their account stays valid (same signature, same status bit); none is built afterwards,
+    since it would have to carry a name that is no longer kept.
+
+    :raises NoLearner: the learner deleted their account.
+    """
+    if certificate.learner_deleted:
+        raise NoLearner(certificate.number)
     entry = certificate.status
     status = (credential.status_entry(status_list_url(entry.list_id), entry.position)
               if entry is not None else None)

@@ -178,8 +178,11 @@ def public_answer(certificate: Certificate | None) -> dict:
     answer = Answer(certificate)
     if certificate is None:
         return {"status": answer.status}
+    # A learner who deleted their account: the certificate still answers, without a name.
+    learner = None if certificate.learner_deleted else mask_name(certificate.learner_name)
     body = {"status": answer.status, "certificate": {
-        "number": certificate.number, "learner": mask_name(certificate.learner_name),
+        "number": certificate.number, "learner": learner,
+        "learner_deleted": certificate.learner_deleted,
         "course": certificate.course_title, "hours": certificate.hours,
         "issuing_unit": certificate.issuing_unit,
         "issued_on": clock.local_date(certificate.issued_at)}}

@@ -76,7 +76,10 @@ def pdf(number: str):
 @bp.get("/my/certificates/<number>/credential.json")
 @login_required
 def credential_file(number: str):
-    document = publish.signed_credential(_own(number))
+    try:
+        document = publish.signed_credential(_own(number))
+    except publish.NoLearner:
+        abort(404)
     return Response(json.dumps(document, ensure_ascii=False, indent=2),
                     mimetype="application/vc+ld+json", headers={
                         "Content-Disposition": f'attachment; filename="{number}.json"'})

@@ -113,6 +113,16 @@ ROUTES = {
     "api.stats_timeseries": R("/api/v1/stats/timeseries", GET=EVERYONE),
     "api.certificate": R("/api/v1/certificates/{token}", GET=EVERYONE),
     "api.communes": R("/api/v1/provinces/01/communes", GET=EVERYONE),
+    "privacy.notice": R("/privacy", GET=EVERYONE),
+    # Every signed-in user of the world accepted the notice in force: sent on at once.
+    "privacy.accept": R("/privacy/accept", GET=(LOGIN, 302, 302, 302, 302),
+                        POST=(LOGIN, 302, 302, 302, 302)),
+    "privacy.my_data": R("/profile/data", GET=MEMBERS),
+    "privacy.export_json": R("/profile/data.json", GET=MEMBERS),
+    "privacy.export_page": R("/profile/data/print", GET=MEMBERS),
+    # Without the confirmation ticked nothing is deleted; admins hold roles, refused alike.
+    "privacy.delete_account": R("/profile/delete", GET=MEMBERS,
+                                POST=(LOGIN, 422, 422, 422, 422)),
     # accounts.logout last: it ends the session it is sent in. A visitor may send it too: a
     # browser whose session went idle still ends its remember-me token.
     "accounts.logout": R("/logout", POST=302),
