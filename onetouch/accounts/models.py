@@ -28,6 +28,11 @@ class AudienceGroup(enum.StrEnum):
     def label(self) -> str:
         return str(AUDIENCE_LABELS[self])
 
+    @property
+    def needs_confirmation(self) -> bool:
+        """Declared by the learner, but counted as such only once a province admin confirms."""
+        return self in VERIFIED_AUDIENCES
+
 
 AUDIENCE_LABELS = {
     AudienceGroup.CITIZEN: _l("Người dân"),
@@ -36,6 +41,8 @@ AUDIENCE_LABELS = {
     AudienceGroup.DIGITAL_TEAM: _l("Thành viên Tổ công nghệ số cộng đồng"),
     AudienceGroup.CIVIL_SERVANT: _l("Cán bộ, công chức, viên chức khác"),
 }
+
+VERIFIED_AUDIENCES = frozenset({AudienceGroup.COMMUNE_OFFICIAL, AudienceGroup.DIGITAL_TEAM})
 
 
 class Role(enum.StrEnum):
@@ -91,6 +98,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     is_active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Commune officials and community team members are "declared" until a province admin (or a
+    # bulk import) confirms them; only confirmed ones count in required-training compliance.
+    official_confirmed_at: Mapped[datetime | None]
+    official_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The community digital technology team member who signed this user up, if any.
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Where and as whom the user registered: statistics count the sign-up there, even if
@@ -101,7 +112,8 @@ class User(UserMixin, db.Model):
 
     province: Mapped[Province] = relationship()
     commune: Mapped[Commune] = relationship(foreign_keys=[commune_code])
-    assisted_by: Mapped[User | None] = relationship(remote_side=[id])
+    assisted_by: Mapped[User | None] = relationship(remote_side=[id],
+                                                    foreign_keys=[assisted_by_id])
     # The roles the user holds now; ``grants`` keeps the revoked ones too.
     roles: Mapped[list[RoleGrant]] = relationship(
         primaryjoin=lambda: and_(User.id == RoleGrant.user_id, RoleGrant.revoked_at.is_(None)),

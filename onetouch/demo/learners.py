@@ -155,7 +155,10 @@ class Population:
             "email": f"demo-{self.seed}-{user_id:09d}@demo.onetouch.invalid",
             "province_code": province, "commune_code": commune, "audience": audience,
             "consent_at": moment, "created_at": moment, "registered_commune_code": commune,
-            "registered_audience": audience, **USER})
+            "registered_audience": audience,
+            # Demo officials were confirmed when they joined, as a bulk import would do.
+            "official_confirmed_at": moment if AudienceGroup(audience).needs_confirmation
+            else None, **USER})
         sets = self.plan.course_sets[audience][int(draw() * len(COURSES_PER_LEARNER))]
         for course in sets[int(draw() * len(sets))]:
             self._enrolment((user_id, name, commune, audience), course, joined)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onetouch.accounts.models import AudienceGroup, User
@@ -65,5 +65,18 @@ class RequiredTraining(db.Model):
     deadline: Mapped[date]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A name admins give it (the course title when empty), and its lifecycle: edited, cancelled
+    # (kept for history, gone from learners' lists and reports' defaults).
+    title: Mapped[str | None] = mapped_column(String(200))
+    # Learners who enter the scope late (sign up, or are confirmed as officials) get this many
+    # days from that day, if that ends after the deadline.
+    grace_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    updated_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     course: Mapped[Course] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.title or self.course.title

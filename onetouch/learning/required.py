@@ -4,15 +4,16 @@ with a deadline; and the compliance report admins read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import roles
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.content.models import Course
+from onetouch.core.clock import VIETNAM
 from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, RequiredTraining
 from onetouch.learning.services import LearningError
@@ -79,32 +80,77 @@ class AreaRow:
     overdue: int
 
 
-def _scope(requirement: RequiredTraining, province_code: str | None):
+# The rules of compliance, as SQL conditions over User (and an outer-joined Enrolment of the
+# requirement's course), so that every report, list and export counts the same people.
+
+def enrolment_join(requirement: RequiredTraining):
+    """The learner's live enrolment in the required course (outer-join it)."""
+    return and_(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id,
+                Enrolment.left_at.is_(None))
+
+
+def in_scope(requirement: RequiredTraining, province_code: str | None = None):
+    """Learners the requirement applies to: active, of its audience, in its province; officials
+    and team members only once confirmed (declared ones are counted apart, see ``declared``)."""
     conditions = [User.audience == requirement.audience, User.is_active]
-    if province_code:
-        conditions.append(User.province_code == province_code)
+    if requirement.audience.needs_confirmation:
+        conditions.append(User.official_confirmed_at.is_not(None))
+    area = province_code or requirement.province_code
+    if area:
+        conditions.append(User.province_code == area)
     return and_(*conditions)
+
+
+def declared(requirement: RequiredTraining, province_code: str | None = None):
+    """Learners who say they are of the audience but are not confirmed yet."""
+    if not requirement.audience.needs_confirmation:
+        return false()
+    conditions = [User.audience == requirement.audience, User.is_active,
+                  User.official_confirmed_at.is_(None)]
+    area = province_code or requirement.province_code
+    if area:
+        conditions.append(User.province_code == area)
+    return and_(*conditions)
+
+
+def completed():
+    """The learner completed the required course (with ``enrolment_join`` outer-joined)."""
+    return Enrolment.completed_at.is_not(None)
+
+
+def entered_scope():
+    """The day a learner came into the scope: confirmed as an official, or signed up."""
+    return func.coalesce(User.official_confirmed_at, User.created_at)
+
+
+def overdue(requirement: RequiredTraining, on: date):
+    """Not completed, and past the learner's own deadline: the requirement's, or ``grace_days``
+    from the day they entered the scope when that is later."""
+    if on <= requirement.deadline:
+        return false()
+    # Entered before (on - grace) means their grace ended before today as well.
+    grace_start = datetime.combine(on - timedelta(days=requirement.grace_days), time(),
+                                   VIETNAM).astimezone(UTC)
+    return and_(~completed(), entered_scope() < grace_start)
 
 
 def compliance(session: Session, requirement: RequiredTraining, province_code: str | None,
                on: date) -> list[AreaRow]:
     """Per commune of a province, or per province for the nation, in one grouped query."""
-    overdue = on > requirement.deadline
-    enrolment = and_(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id,
-                     Enrolment.left_at.is_(None))
+    enrolment = enrolment_join(requirement)
     area, area_name = ((Commune.code, Commune.name) if province_code
                        else (Province.code, Province.name))
     join_on = (User.commune_code == Commune.code) if province_code else (
         User.province_code == Province.code)
     rows = session.execute(
         select(area, area_name, func.count(User.id), func.count(Enrolment.id),
-               func.count(Enrolment.completed_at),
-               func.sum(case((Enrolment.completed_at.is_(None), 1), else_=0)))
+               func.sum(case((completed(), 1), else_=0)),
+               func.sum(case((overdue(requirement, on), 1), else_=0)))
         .select_from(User).join(area.class_, join_on).outerjoin(Enrolment, enrolment)
-        .where(_scope(requirement, province_code))
+        .where(in_scope(requirement, province_code))
         .group_by(area, area_name).order_by(area_name)).all()
-    return [AreaRow(code, name, total, enrolled, completed, (not_done or 0) if overdue else 0)
-            for code, name, total, enrolled, completed, not_done in rows]
+    return [AreaRow(code, name, total, enrolled, done or 0, late or 0)
+            for code, name, total, enrolled, done, late in rows]
 
 
 def overdue_learners(session: Session, requirement: RequiredTraining, province_code: str,
@@ -112,9 +158,7 @@ def overdue_learners(session: Session, requirement: RequiredTraining, province_c
     """Learners in scope in one province who missed the deadline, with their enrolment."""
     if on <= requirement.deadline:
         return []
-    enrolment = and_(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id,
-                     Enrolment.left_at.is_(None))
     return list(session.execute(
-        select(User, Enrolment).outerjoin(Enrolment, enrolment)
-        .where(_scope(requirement, province_code), Enrolment.completed_at.is_(None))
+        select(User, Enrolment).outerjoin(Enrolment, enrolment_join(requirement))
+        .where(in_scope(requirement, province_code), overdue(requirement, on))
         .order_by(User.commune_code, User.full_name).limit(OVERDUE_LIST_LIMIT)).all())

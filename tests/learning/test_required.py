@@ -88,10 +88,11 @@ def overdue_setup(app, make_user, login, synced_library):
 
         a, b = [c.code for c in communes_of(db.session, "01")[:2]]
         assert first_commune("01")
-    done = make_user(commune=a, audience="commune_official", full_name="Đã Xong")
-    started = make_user(commune=a, audience="commune_official", full_name="Đang Học")
-    make_user(commune=b, audience="commune_official", full_name="Chưa Học")
-    make_user(province="79", audience="commune_official")
+    official = {"audience": "commune_official", "confirmed_days_ago": 60}
+    done = make_user(commune=a, full_name="Đã Xong", **official)
+    started = make_user(commune=a, full_name="Đang Học", **official)
+    make_user(commune=b, full_name="Chưa Học", **official)
+    make_user(province="79", **official)
     make_user(commune=a, audience="citizen")
     _enrol(app, done, completed=True)
     _enrol(app, started, completed=False)
