@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts import roles
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.content.models import Course
-from onetouch.core.clock import VIETNAM
+from onetouch.core.clock import VIETNAM, local_day
 from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, RequiredTraining
 from onetouch.learning.services import LearningError
@@ -44,14 +44,23 @@ def assign(session: Session, admin: User, course: Course, audience: AudienceGrou
 
 
 def for_learner(session: Session, user: User, on: date) -> list[RequiredTraining]:
-    """Requirements that apply to this learner and have started."""
+    """Requirements that apply to this learner, have started and were not cancelled."""
     return list(session.scalars(
         select(RequiredTraining).join(RequiredTraining.course)
         .where(RequiredTraining.audience == user.audience,
                or_(RequiredTraining.province_code.is_(None),
                    RequiredTraining.province_code == user.province_code),
-               RequiredTraining.starts_on <= on, Course.archived_at.is_(None))
+               RequiredTraining.starts_on <= on, RequiredTraining.cancelled_at.is_(None),
+               Course.archived_at.is_(None))
         .order_by(RequiredTraining.deadline)))
+
+
+def own_deadline(requirement: RequiredTraining, user: User) -> date:
+    """The learner's own last day: the deadline, or ``grace_days`` after they entered the
+    scope when that is later; the same rule as ``overdue`` (overdue from the day after)."""
+    entered = user.official_confirmed_at or user.created_at
+    return max(requirement.deadline,
+               local_day(entered) + timedelta(days=requirement.grace_days))
 
 
 def visible_to(session: Session, admin: User) -> list[RequiredTraining]:
@@ -114,8 +123,9 @@ def declared(requirement: RequiredTraining, province_code: str | None = None):
 
 
 def completed():
-    """The learner completed the required course (with ``enrolment_join`` outer-joined)."""
-    return Enrolment.completed_at.is_not(None)
+    """The learner completed the required course (with ``enrolment_join`` outer-joined), and
+    its certificate, if any was issued, has not been revoked since."""
+    return and_(Enrolment.completed_at.is_not(None), Enrolment.certificate_revoked_at.is_(None))
 
 
 def entered_scope():

@@ -99,6 +99,7 @@ def my_learning():
         current=[e for e in enrolments if e.completed_at is None],
         completed=[e for e in enrolments if e.completed_at is not None],
         progress=progress, requirements=requirements, by_course=by_course, today=today,
+        deadlines={r.id: required.own_deadline(r, current_user) for r in requirements},
         sections=sections)
 
 

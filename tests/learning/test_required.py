@@ -32,7 +32,9 @@ def test_ministry_assigns_nationally_and_officials_see_days_left(app, make_user,
     login(admin, make_user(role="ministry_admin"))
     assert assign(admin, app).status_code == 302
     official = app.test_client()
-    login(official, make_user(province="79", audience="commune_official"))
+    # Confirmed long ago: their own deadline is the requirement's (no grace as a late joiner).
+    login(official, make_user(province="79", audience="commune_official", joined_days_ago=60,
+                              confirmed_days_ago=60))
     page = official.get("/my/learning").get_data(as_text=True)
     assert "Khóa học bắt buộc" in page
     assert "còn 10 ngày" in page
