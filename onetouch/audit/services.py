@@ -74,6 +74,25 @@ def user_registered(user: User, session: Session, **extra) -> None:
            details=session.get(Commune, user.commune_code).name)
 
 
+def official_confirmed(user: User, session: Session, actor: User | None = None,
+                       audience=None, **extra) -> None:
+    _official(Action.OFFICIAL_CONFIRMED, user, session, actor, audience)
+
+
+def official_rejected(user: User, session: Session, actor: User | None = None,
+                      audience=None, **extra) -> None:
+    _official(Action.OFFICIAL_REJECTED, user, session, actor, audience)
+
+
+def _official(action: Action, user: User, session: Session, actor: User | None,
+              audience) -> None:
+    """``audience``: what the user declared (a refusal has made them a citizen since)."""
+    commune = session.get(Commune, user.commune_code)
+    record(session, action, actor=actor, target_type="user", target_id=user.id,
+           target_name=_user_name(user), province_code=user.province_code,
+           details=f"{(audience or user.audience).label} – {commune.name}")
+
+
 def requirement_created(requirement, session: Session, actor: User | None = None,
                         **extra) -> None:
     """``requirement``: learning's RequiredTraining (a feature above this one)."""
