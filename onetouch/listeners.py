@@ -45,6 +45,8 @@ def connect_audit() -> None:
         (accounts.official_confirmed, audit.official_confirmed),
         (accounts.official_rejected, audit.official_rejected),
         (learning.requirement_created, audit.requirement_created),
+        (learning.requirement_edited, audit.requirement_edited),
+        (learning.requirement_cancelled, audit.requirement_cancelled),
         (certificates.certificate_revoked, audit.certificate_revoked),
     ):
         signal.connect(receiver)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
@@ -96,11 +97,38 @@ def _official(action: Action, user: User, session: Session, actor: User | None,
 def requirement_created(requirement, session: Session, actor: User | None = None,
                         **extra) -> None:
     """``requirement``: learning's RequiredTraining (a feature above this one)."""
-    record(session, Action.REQUIREMENT_CREATED, actor=actor, target_type="requirement",
-           target_id=requirement.id, target_name=requirement.course.title,
-           province_code=requirement.province_code,
-           details=f"{requirement.audience.label}; {requirement.starts_on.isoformat()} – "
-                   f"{requirement.deadline.isoformat()}")
+    _requirement(Action.REQUIREMENT_CREATED, requirement, session, actor, _terms(
+        session, requirement))
+
+
+def requirement_edited(requirement, session: Session, actor: User | None = None,
+                       changes: list[str] | None = None, **extra) -> None:
+    """``changes``: what changed, one readable line each (from learning's lifecycle)."""
+    _requirement(Action.REQUIREMENT_EDITED, requirement, session, actor,
+                 "; ".join(changes or []))
+
+
+def requirement_cancelled(requirement, session: Session, actor: User | None = None,
+                          **extra) -> None:
+    _requirement(Action.REQUIREMENT_CANCELLED, requirement, session, actor,
+                 _terms(session, requirement))
+
+
+def _terms(session: Session, requirement) -> str:
+    province = session.get(Province, requirement.province_code) \
+        if requirement.province_code else None
+    scope = province.name if province else str(_l("Toàn quốc"))
+    return (f"{requirement.audience.label}; {scope}; "
+            f"{requirement.starts_on.strftime('%d/%m/%Y')} – "
+            f"{requirement.deadline.strftime('%d/%m/%Y')}; "
+            f"{_l('gia hạn %(days)d ngày', days=requirement.grace_days)}")
+
+
+def _requirement(action: Action, requirement, session: Session, actor: User | None,
+                 details: str) -> None:
+    name = requirement.title or requirement.course.title
+    record(session, action, actor=actor, target_type="requirement", target_id=requirement.id,
+           target_name=name, province_code=requirement.province_code, details=details)
 
 
 def certificate_revoked(certificate, session: Session, actor: User | None = None,

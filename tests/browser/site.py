@@ -29,7 +29,7 @@ from onetouch.content.models import Course
 from onetouch.core import clock
 from onetouch.db import utcnow
 from onetouch.extensions import db
-from onetouch.learning import required
+from onetouch.learning import lifecycle
 from tests.fixtures.apps import build_app
 from tests.fixtures.courses import sync
 from tests.fixtures.factories import Factories
@@ -85,10 +85,10 @@ class Site:
         """The admin requires a course of an audience group nationwide; the requirement's id."""
         with self.factories.unit() as session:
             today = clock.today()
-            requirement = required.assign(
+            requirement = lifecycle.assign(
                 session, session.get(User, self.admin.id),
-                session.scalar(select(Course).where(Course.slug == course)),
-                AudienceGroup(audience), None, today, today + timedelta(days=30))
+                session.scalar(select(Course).where(Course.slug == course)), today,
+                lifecycle.Terms(AudienceGroup(audience), None, today + timedelta(days=30)))
             return requirement.id
 
 

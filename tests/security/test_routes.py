@@ -90,6 +90,12 @@ ROUTES = {
     "learning.my_learning": R("/my/learning", GET=MEMBERS),
     "learning.required_trainings": R("/admin/required", GET=ADMINS,
                                      POST=(LOGIN, 403, 403, 422, 422)),
+    # {requirement} is national: the ministry's to change. Nothing changed / unconfirmed: 422.
+    "learning.edit_requirement": R("/admin/required/{requirement}/edit",
+                                   GET=(LOGIN, 403, 403, 403, 200),
+                                   POST=(LOGIN, 403, 403, 403, 422)),
+    "learning.cancel_requirement": R("/admin/required/{requirement}/cancel",
+                                     POST=(LOGIN, 403, 403, 403, 422)),
     "learning.compliance": R("/admin/required/{requirement}", GET=ADMINS),
     "learning.learner": R("/admin/learners/{learner}", GET=ADMINS),
     "quizzes.quiz": R("/quizzes/{quiz}", GET=MEMBERS),
