@@ -79,3 +79,18 @@ def test_learner_sees_the_requirement_open_again(app, make_user, login, factorie
     page = client.get("/my/learning").get_data(as_text=True)
     assert "Chứng chỉ của khóa học này đã bị thu hồi" in page
     assert "đã quá hạn 5 ngày" in page
+
+
+def test_statistics_agree_with_the_raw_rows_after_a_revocation(app, make_user, factories,
+                                                               quiz_ids):
+    """Nobody back-dated here: ``flask stats check`` finds no difference at all."""
+    learner = make_user(province="01")
+    admin = make_user(province="79", role="ministry_admin")
+    certificate = factories.issue_certificate(learner)
+    requirement = _requirement(app, certificate.course_id, admin)
+    assert _counts(app, requirement) == (1, 1, 0)
+    factories.revoke_certificate(certificate.id, admin)
+    assert _counts(app, requirement) == (1, 0, 0)  # reopened; joined today: due today
+    result = app.test_cli_runner().invoke(args=["stats", "check"])
+    assert result.exit_code == 0, result.output
+    assert "statistics agree with the raw rows" in result.output
