@@ -211,3 +211,23 @@ def test_the_queue_pages(app, make_user, hanoi_admin, monkeypatch):
     assert [name in first for name in names] == [True, True, False]
     assert [name in second for name in names] == [False, False, True]
     assert "3 người chờ xác nhận" in first
+
+
+def test_two_admins_confirming_from_stale_pages_write_one_entry(app, make_user):
+    """Both loaded the declaration before either confirmed: the second finds it gone."""
+    from sqlalchemy.orm import Session
+
+    official = make_user(**OFFICIAL)
+    first_admin = make_user(role="province_admin", role_province="01")
+    second_admin = make_user(role="ministry_admin")
+    with app.app_context(), Session(db.engine) as one, Session(db.engine) as other:
+        seen_by_one, seen_by_other = one.get(User, official), other.get(User, official)
+        assert seen_by_other.official_confirmed_at is None
+        other.rollback()  # a new snapshot: SQLite lets no old one write after a commit
+        seen_by_other = other.get(User, official)
+        officials.confirm(one, one.get(User, first_admin), seen_by_one)
+        one.commit()
+        with pytest.raises(services.AccountError):
+            officials.confirm(other, other.get(User, second_admin), seen_by_other)
+        other.rollback()
+    assert entries(app, Action.OFFICIAL_CONFIRMED, official) == 1
