@@ -66,17 +66,18 @@ class Site:
         return Factories(self.app)
 
     def person(self, name: str, audience: str = "citizen", province: str = "01",
-               role: Role | None = None) -> Person:
-        """Someone registered through the registration service (a made-up phone number)."""
+               role: Role | None = None, confirmed: bool = True) -> Person:
+        """Someone registered through the registration service (a made-up phone number);
+        a commune official or team member ``confirmed`` by a province admin unless told."""
         phone = f"+8491300{next(self._numbers):04d}"
         with self.app.app_context():
             user = register(db.session, Registration(
                 full_name=name, password=PASSWORD, province_code=province,
                 commune_code=first_commune(province), audience=AudienceGroup(audience),
-                consent=True, phone=phone))
+                consent=True, phone=phone, position="Công chức văn hóa - xã hội"))
             if role is not None:
                 roles.grant(db.session, user, role, province)
-            if user.audience.needs_confirmation:  # as a province admin would have confirmed
+            if confirmed and user.audience.needs_confirmation:
                 user.official_confirmed_at = utcnow()
             db.session.commit()
             return Person(user.id, phone, name)
