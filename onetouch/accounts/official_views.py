@@ -98,8 +98,11 @@ def reject(user_id: int):
 
 
 def confirm_many():
+    values = request.form.getlist("user_id")
+    if len(values) > officials.BULK_LIMIT:  # a page shows PAGE_SIZE: more is no person's form
+        abort(400)
     try:
-        ids = [integer(value, "user_id", minimum=1) for value in request.form.getlist("user_id")]
+        ids = [integer(value, "user_id", minimum=1) for value in values]
     except ParameterError:
         abort(400)
     if not ids:

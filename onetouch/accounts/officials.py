@@ -23,6 +23,7 @@ from onetouch.core import clock
 from onetouch.db import updated
 
 PAGE_SIZE = 50
+BULK_LIMIT = 200  # ids confirmed in one request
 
 
 class NotYours(Exception):

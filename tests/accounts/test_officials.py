@@ -231,3 +231,14 @@ def test_two_admins_confirming_from_stale_pages_write_one_entry(app, make_user):
             officials.confirm(other, other.get(User, second_admin), seen_by_other)
         other.rollback()
     assert entries(app, Action.OFFICIAL_CONFIRMED, official) == 1
+
+
+def test_a_bulk_confirmation_takes_ids_within_reason(app, make_user, hanoi_admin):
+    official = make_user(**OFFICIAL)
+    assert hanoi_admin.post("/admin/officials/confirm",
+                            data={"user_id": ["1x"]}).status_code == 400
+    too_many = [str(official)] * (officials.BULK_LIMIT + 1)
+    assert hanoi_admin.post("/admin/officials/confirm",
+                            data={"user_id": too_many}).status_code == 400
+    assert hanoi_admin.post("/admin/officials/confirm", data={}).status_code == 302
+    assert entries(app, Action.OFFICIAL_CONFIRMED) == 0
