@@ -2,12 +2,15 @@
 
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
-``user_registered``, ``role_granted``, ``role_revoked`` and ``sessions_ended``; learning
+``user_registered``, ``role_granted``, ``role_revoked``, ``sessions_ended`` and
+``password_reset``; learning
 ``requirement_created``.
 Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
+    a requirement, a certificate issued or revoked, a password reset
+                -> its messages in the outbox (notifications), delivered later by the worker
     an admin's action (a role, a requirement, a revocation, an assisted sign-up, ending a
     user's sessions)
                 -> its audit entry (audit), committed or rolled back with it
@@ -27,6 +30,7 @@ def register_listeners(app: Flask) -> None:
     hooks.connect()
     events.connect()
     connect_audit()
+    connect_notifications()
 
 
 def connect_audit() -> None:
@@ -43,6 +47,22 @@ def connect_audit() -> None:
         (accounts.user_registered, audit.user_registered),
         (learning.requirement_created, audit.requirement_created),
         (certificates.certificate_revoked, audit.certificate_revoked),
+    ):
+        signal.connect(receiver)
+
+
+def connect_notifications() -> None:
+    """The outbox is written in the event's transaction: a rolled-back event notifies nobody."""
+    from onetouch.accounts import signals as accounts
+    from onetouch.certificates import signals as certificates
+    from onetouch.learning import signals as learning
+    from onetouch.notifications import outbox
+
+    for signal, receiver in (
+        (learning.requirement_created, outbox.requirement_created),
+        (certificates.certificate_issued, outbox.certificate_issued),
+        (certificates.certificate_revoked, outbox.certificate_revoked),
+        (accounts.password_reset, outbox.password_reset),
     ):
         signal.connect(receiver)
 

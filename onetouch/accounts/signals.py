@@ -14,3 +14,6 @@ role_revoked = _signals.signal("role-revoked")
 
 # Sent when an admin ends every session of a user: sender=the User, session=..., actor=the admin.
 sessions_ended = _signals.signal("sessions-ended")
+
+# Sent when a password is reset (the owner was not logged in): sender=the User, session=...
+password_reset = _signals.signal("password-reset")
