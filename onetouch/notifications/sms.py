@@ -11,13 +11,14 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from flask import current_app
 
 DEFAULT_GATEWAY = "onetouch.notifications.sms:LogGateway"
 
 
+@runtime_checkable
 class SmsGateway(Protocol):
     def send(self, phone: str, text: str) -> None:
         """Send ``text`` to ``phone`` (+84…); raise if the provider refused it."""
