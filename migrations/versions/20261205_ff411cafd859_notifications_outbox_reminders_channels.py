@@ -1,7 +1,7 @@
 """notifications: the outbox, reminder marks, learners' choice of channels
 
-The outbox holds one row per message, learner and channel, unique by (learner, channel, event
-key) so that enqueueing an event twice inserts nothing; the worker claims due rows by (status,
+The outbox holds one row per message, learner and channel, unique by (event key, channel,
+learner) so that enqueueing an event twice inserts nothing; the worker claims due rows by (status,
 due_at), and the header counts a learner's unread rows by (user, channel, read_at). Reminder
 marks record each deadline reminder given (learner, requirement, kind) once. New tables only:
 nothing existing is rebuilt.
@@ -61,8 +61,8 @@ def upgrade():
         sa.ForeignKeyConstraint(['user_id'], ['users.id'],
                                 name=op.f('fk_notifications_user_id_users')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
-        sa.UniqueConstraint('user_id', 'channel', 'key',
-                            name=op.f('uq_notifications_user_id_channel_key')))
+        sa.UniqueConstraint('key', 'channel', 'user_id',
+                            name=op.f('uq_notifications_key_channel_user_id')))
     op.create_index('ix_notifications_status_due_at', 'notifications', ['status', 'due_at'])
     op.create_index('ix_notifications_user_channel_read', 'notifications',
                     ['user_id', 'channel', 'read_at'])

@@ -48,7 +48,8 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        UniqueConstraint("user_id", "channel", "key"),
+        # Key first: the schedule counts a day's digests by it.
+        UniqueConstraint("key", "channel", "user_id"),
         # The worker's claim: due rows by status and time.
         Index("ix_notifications_status_due_at", "status", "due_at"),
         # The header's unread count and the learner's list.

@@ -53,7 +53,7 @@ def enqueue(session: Session, kind: Kind, key: str, params: dict,
                 .where(User.is_active, User.deleted_at.is_(None), channel_condition(channel),
                        *recipients))
         session.execute(insert(Notification).from_select(COLUMNS, rows)
-                        .on_conflict_do_nothing(index_elements=["user_id", "channel", "key"]))
+                        .on_conflict_do_nothing(index_elements=["key", "channel", "user_id"]))
 
 
 # Receivers: module-level functions, so that connecting them again (each create_app) is a no-op.

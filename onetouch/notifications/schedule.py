@@ -67,7 +67,7 @@ def who(requirement: RequiredTraining, day: date):
             ~required.completed() & (required.entered_scope() < last_entry))
 
 
-def mark(session: Session, requirement: RequiredTraining, day: date) -> int:
+def mark(session: Session, requirement: RequiredTraining, day: date) -> None:
     reminder, condition = who(requirement, day)
     rows = (select(User.id, literal(requirement.id), literal(reminder.value), literal(day))
             .select_from(User)
@@ -75,18 +75,25 @@ def mark(session: Session, requirement: RequiredTraining, day: date) -> int:
             .where(required.in_scope(requirement), User.deleted_at.is_(None), condition))
     insert = dialect_insert(session)(ReminderMark).from_select(
         ["user_id", "requirement_id", "reminder", "day"], rows).on_conflict_do_nothing()
-    # An INSERT without RETURNING: both drivers count the rows it inserted.
-    return session.execute(insert).rowcount
+    session.execute(insert)
 
 
 def schedule(session: Session, day: date) -> Scheduled:
     """Mark the day's reminders and enqueue each marked learner's digest; flushes only."""
-    added = sum(mark(session, requirement, day) for requirement in due_requirements(session, day))
+    # Counted before and after (indexed counts), not by row counts: psycopg reports none for
+    # an INSERT ... SELECT ... ON CONFLICT here.
     key = f"digest:{day.isoformat()}"
-    before = _digests(session, key)
+    before = _marks(session, day), _digests(session, key)
+    for requirement in due_requirements(session, day):
+        mark(session, requirement, day)
     outbox.enqueue(session, Kind.REMINDER_DIGEST, key, {"day": day.isoformat()},
                    User.id.in_(select(ReminderMark.user_id).where(ReminderMark.day == day)))
-    return Scheduled(added, _digests(session, key) - before)
+    return Scheduled(_marks(session, day) - before[0], _digests(session, key) - before[1])
+
+
+def _marks(session: Session, day: date) -> int:
+    return session.scalar(select(func.count()).select_from(ReminderMark)
+                          .where(ReminderMark.day == day))
 
 
 def _digests(session: Session, key: str) -> int:
