@@ -9,11 +9,17 @@ import sys
 import pytest
 
 from onetouch import create_app
-from onetouch.accounts.signals import role_granted, role_revoked, user_registered
+from onetouch.accounts.signals import (
+    password_reset,
+    role_granted,
+    role_revoked,
+    user_registered,
+)
 from onetouch.audit import services as audit
 from onetouch.certificates import hooks
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
 from onetouch.learning.signals import course_completed, enrolled, requirement_created
+from onetouch.notifications import outbox
 from onetouch.stats import events
 from tests.fixtures.apps import make_config
 
@@ -23,10 +29,14 @@ EXPECTED = {
     "role_revoked": (role_revoked, {audit.role_revoked}),
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
-    "requirement_created": (requirement_created, {audit.requirement_created}),
-    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued}),
+    "requirement_created": (requirement_created, {audit.requirement_created,
+                                                  outbox.requirement_created}),
+    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued,
+                                                outbox.certificate_issued}),
     "certificate_revoked": (certificate_revoked, {hooks.publish_revocation, events.revoked,
-                                                  audit.certificate_revoked}),
+                                                  audit.certificate_revoked,
+                                                  outbox.certificate_revoked}),
+    "password_reset": (password_reset, {outbox.password_reset}),
 }
 
 
