@@ -7,10 +7,21 @@ from sqlalchemy import func, select
 
 from onetouch.accounts import services as accounts
 from onetouch.accounts.models import User
+from onetouch.core.clock import today
 from onetouch.extensions import db
+from onetouch.learning.models import RequiredTraining
 from onetouch.notifications import outbox
-from onetouch.notifications.models import Channel, ChannelChoice, Kind, Notification, Status
+from onetouch.notifications.models import (
+    Channel,
+    ChannelChoice,
+    Kind,
+    Notification,
+    ReminderMark,
+    Status,
+)
+from onetouch.notifications.schedule import schedule
 from onetouch.notifications.services import choose
+from onetouch.privacy.erasure import Reason, delete_account
 from tests.notifications.conftest import assign, rows
 
 
@@ -56,8 +67,6 @@ def test_enqueueing_the_same_event_twice_adds_nothing(app, make_user, synced_lib
     requirement_id = assign(app, admin)
     before = len(rows(app))
     with app.app_context():
-        from onetouch.learning.models import RequiredTraining
-
         outbox.requirement_created(db.session.get(RequiredTraining, requirement_id),
                                    session=db.session)
         db.session.commit()
@@ -111,3 +120,20 @@ def test_no_choice_row_means_every_channel(app, make_user):
         outbox.password_reset(db.session.get(User, learner), session=db.session)
         db.session.commit()
     assert len(rows(app, user_id=learner)) == 3
+
+
+def test_deleting_the_account_deletes_its_notifications(app, make_user, synced_library):
+    admin = make_user(role="ministry_admin")
+    leaving = make_user(audience="commune_official", confirmed_days_ago=60)
+    staying = make_user(audience="commune_official", confirmed_days_ago=60)
+    assign(app, admin, deadline_in=7)
+    with app.app_context():
+        schedule(db.session, today())
+        choose(db.session, db.session.get(User, leaving), email=False, sms=True)
+        db.session.commit()
+        delete_account(db.session, db.session.get(User, leaving), Reason.REQUEST)
+        db.session.commit()
+        assert db.session.get(ChannelChoice, leaving) is None
+        assert db.session.scalars(select(ReminderMark.user_id)).all() == [staying]
+    assert rows(app, user_id=leaving) == []
+    assert rows(app, user_id=staying) != []
