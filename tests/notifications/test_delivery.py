@@ -5,9 +5,13 @@ after its lease; channels turned off since are skipped; the SMS gateway by confi
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -18,7 +22,10 @@ from onetouch.extensions import db
 from onetouch.notifications import delivery, outbox, sms
 from onetouch.notifications.models import Channel, Notification, Status
 from onetouch.notifications.services import choose
+from tests.live import server_env
 from tests.notifications.conftest import assign, rows
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LEARNERS = 12
 
@@ -205,3 +212,27 @@ def test_a_claim_takes_at_most_its_batch(app, make_user):
         third = delivery.claim(db.session, 2, clock.now())[1]
     assert (len(first), len(second), len(third)) == (2, 2, 0)
     assert set(first).isdisjoint(second)
+
+
+@pytest.mark.slow  # a worker process of its own
+@pytest.mark.engines("sqlite")
+def test_the_long_running_worker_delivers_then_stops_on_sigterm(app, make_user, database_url,
+                                                                tmp_path):
+    """Started before anything is due, it picks up a message enqueued later; SIGTERM ends it."""
+    env = server_env(database_url, tmp_path / "instance")
+    worker = subprocess.Popen(  # noqa: S603 (our own command)
+        [sys.executable, "-m", "flask", "--app", "onetouch", "notify", "deliver", "--poll",
+         "0.2"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        notify_reset(app, make_user())
+        deadline = time.monotonic() + 30
+        while rows(app, channel=Channel.SMS)[0].status is not Status.SENT:
+            assert time.monotonic() < deadline, "the worker sent nothing"
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, err
+    assert "sent 1" in out
+    assert "sms (log gateway) to +84912" in err
