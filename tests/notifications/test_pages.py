@@ -72,3 +72,8 @@ def test_channels_are_chosen_on_the_settings_page(app, make_user, login):
         assert (choice.email, choice.sms) == (False, True)
     notify_reset(app, learner)
     assert {row.channel for row in rows(app, user_id=learner)} == {Channel.IN_APP, Channel.SMS}
+
+
+def test_the_profile_leads_to_the_choice_of_channels(app, make_user, login):
+    client = login(app.test_client(), make_user())
+    assert 'href="/notifications/settings"' in client.get("/profile").get_data(as_text=True)
