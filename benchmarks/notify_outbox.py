@@ -68,7 +68,7 @@ def build(database_url: str, learners: int):
                 for n in range(learners)]
         for start in range(0, learners, 10_000):
             db.session.execute(insert(User), rows[start:start + 10_000])
-        admin = User(full_name="Bộ", email="bo@example.vn", password_hash="x",
+        admin = User(full_name="Bộ", email="bo@example.vn", password_hash="x",  # noqa: S106
                      province_code="01", commune_code=communes[0][0],
                      audience=AudienceGroup.CITIZEN, consent_at=now)
         db.session.add(admin)
