@@ -104,13 +104,14 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.certificates import views as certificates
     from onetouch.core import views as core
     from onetouch.learning import views as learning
+    from onetouch.notifications import views as notifications
     from onetouch.privacy import views as privacy
     from onetouch.quizzes import views as quizzes
     from onetouch.stats import views as stats
 
     cache.init_app(app)
     for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
-                    stats, api):
+                    stats, notifications, api):
         app.register_blueprint(feature.bp)
 
 
@@ -130,6 +131,7 @@ def register_commands(app: Flask) -> None:
     from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
+    from onetouch.notifications.cli import notify_cli
     from onetouch.privacy.cli import purge_inactive
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
@@ -143,4 +145,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(stats_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(demo_cli)

@@ -3,12 +3,14 @@
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
 ``user_registered``, ``role_granted``, ``role_revoked``, ``sessions_ended``,
-``official_confirmed`` and ``official_rejected``; learning ``requirement_created``,
-``requirement_edited`` and ``requirement_cancelled``.
+``official_confirmed``, ``official_rejected`` and ``password_reset``; learning
+``requirement_created``, ``requirement_edited`` and ``requirement_cancelled``.
 Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
+    a requirement, a certificate issued or revoked, a password reset
+                -> its messages in the outbox (notifications), delivered later by the worker
     an admin's action (a role, a requirement, a revocation, an assisted sign-up, ending a
     user's sessions, confirming or refusing an official)
                 -> its audit entry (audit), committed or rolled back with it
@@ -28,6 +30,7 @@ def register_listeners(app: Flask) -> None:
     hooks.connect()
     events.connect()
     connect_audit()
+    connect_notifications()
 
 
 def connect_audit() -> None:
@@ -48,6 +51,22 @@ def connect_audit() -> None:
         (learning.requirement_edited, audit.requirement_edited),
         (learning.requirement_cancelled, audit.requirement_cancelled),
         (certificates.certificate_revoked, audit.certificate_revoked),
+    ):
+        signal.connect(receiver)
+
+
+def connect_notifications() -> None:
+    """The outbox is written in the event's transaction: a rolled-back event notifies nobody."""
+    from onetouch.accounts import signals as accounts
+    from onetouch.certificates import signals as certificates
+    from onetouch.learning import signals as learning
+    from onetouch.notifications import outbox
+
+    for signal, receiver in (
+        (learning.requirement_created, outbox.requirement_created),
+        (certificates.certificate_issued, outbox.certificate_issued),
+        (certificates.certificate_revoked, outbox.certificate_revoked),
+        (accounts.password_reset, outbox.password_reset),
     ):
         signal.connect(receiver)
 

@@ -22,6 +22,7 @@ from onetouch.content.models import (
 )
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
+from onetouch.notifications.models import ChannelChoice, Notification, ReminderMark
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 from onetouch.stats.models import (
     AreaDay,
@@ -40,6 +41,7 @@ __all__ = [
     "AudienceGroup",
     "AuditEntry",
     "Certificate",
+    "ChannelChoice",
     "Commune",
     "Consent",
     "Course",
@@ -51,12 +53,14 @@ __all__ = [
     "Module",
     "ModuleProgress",
     "NationalWeek",
+    "Notification",
     "Province",
     "Question",
     "QuestionKind",
     "Quiz",
     "QuizAttempt",
     "QuizKind",
+    "ReminderMark",
     "RequiredTraining",
     "Role",
     "RoleGrant",

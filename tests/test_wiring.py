@@ -12,6 +12,7 @@ from onetouch import create_app
 from onetouch.accounts.signals import (
     official_confirmed,
     official_rejected,
+    password_reset,
     role_granted,
     role_revoked,
     user_registered,
@@ -26,6 +27,7 @@ from onetouch.learning.signals import (
     requirement_created,
     requirement_edited,
 )
+from onetouch.notifications import outbox
 from onetouch.stats import events
 from tests.fixtures.apps import make_config
 
@@ -35,14 +37,18 @@ EXPECTED = {
     "role_revoked": (role_revoked, {audit.role_revoked}),
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
-    "requirement_created": (requirement_created, {audit.requirement_created}),
+    "requirement_created": (requirement_created, {audit.requirement_created,
+                                                  outbox.requirement_created}),
     "requirement_edited": (requirement_edited, {audit.requirement_edited}),
     "requirement_cancelled": (requirement_cancelled, {audit.requirement_cancelled}),
     "official_confirmed": (official_confirmed, {audit.official_confirmed}),
     "official_rejected": (official_rejected, {audit.official_rejected}),
-    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued}),
+    "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued,
+                                                outbox.certificate_issued}),
     "certificate_revoked": (certificate_revoked, {hooks.publish_revocation, events.revoked,
-                                                  audit.certificate_revoked}),
+                                                  audit.certificate_revoked,
+                                                  outbox.certificate_revoked}),
+    "password_reset": (password_reset, {outbox.password_reset}),
 }
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts import consent, passwords, throttle
 from onetouch.accounts.models import AudienceGroup, User, UserSession
 from onetouch.accounts.phone import normalise_phone
-from onetouch.accounts.signals import user_registered
+from onetouch.accounts.signals import password_reset, user_registered
 from onetouch.core import security_log
 from onetouch.core.rules import RuleError
 from onetouch.db import utcnow
@@ -202,6 +202,7 @@ def reset_password(session: Session, user: User, new_password: str) -> None:
     """By a reset link: every session ends, and the owner's failed log-ins are forgiven."""
     set_password(user, new_password)
     throttle.clear(session, user)
+    password_reset.send(user, session=session)
 
 
 def confirm_password(session: Session, user: User, password: str) -> None:

@@ -20,3 +20,6 @@ sessions_ended = _signals.signal("sessions-ended")
 # declared (before a refusal turns the user into a citizen).
 official_confirmed = _signals.signal("official-confirmed")
 official_rejected = _signals.signal("official-rejected")
+
+# Sent when a password is reset (the owner was not logged in): sender=the User, session=...
+password_reset = _signals.signal("password-reset")

@@ -4,7 +4,8 @@ statistics hold stays as it was and certificates already issued keep their statu
 What goes: the name (on the account and on its certificates), phone, e-mail, password,
 position, the place and audience group now (set back to where and as whom the person
 registered, which the statistics count), every session and "remember me" token, the counted
-log-in failures, the version of the notice accepted. Consents are marked withdrawn.
+log-in failures, the version of the notice accepted, the notifications (sent or not, with the
+reminders given and the choice of channels). Consents are marked withdrawn.
 
 What stays, tied to no name: the row's id, when and where (commune) the account was registered
 and as which audience group, whether a team member signed it up (the assisted sign-up count),
@@ -35,6 +36,7 @@ from onetouch.certificates.models import Certificate
 from onetouch.core import clock, security_log
 from onetouch.core.rules import RuleError
 from onetouch.geo.models import Commune
+from onetouch.notifications.models import ChannelChoice, Notification, ReminderMark
 
 # What a deleted account is called where a name used to be.
 DELETED_NAME = "Tài khoản đã xóa"
@@ -86,6 +88,8 @@ def delete_account(session: Session, user: User, reason: Reason,
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     session.execute(delete(ThrottleEvent).where(ThrottleEvent.key.in_(
         [throttle.user_key(user), throttle.user_key(user, throttle.RESET)])))
+    for model in (Notification, ReminderMark, ChannelChoice):
+        session.execute(delete(model).where(model.user_id == user.id))
     _anonymise(session, user)
     _forget_names(session, user)
     audit.record(session, Action.ACCOUNT_DELETED, actor=actor,
