@@ -91,7 +91,7 @@ def run(app, admin_id: int, deliver: int) -> dict:
     from onetouch.content.models import Course
     from onetouch.core.clock import today
     from onetouch.extensions import db
-    from onetouch.learning import required
+    from onetouch.learning import lifecycle
     from onetouch.notifications import delivery
     from onetouch.notifications.models import Notification
     from onetouch.notifications.schedule import schedule
@@ -99,9 +99,9 @@ def run(app, admin_id: int, deliver: int) -> dict:
     deadline = today() + timedelta(days=37)
     with app.app_context():
         def assign():
-            required.assign(db.session, db.session.get(User, admin_id),
-                            db.session.scalar(select(Course)), AudienceGroup.COMMUNE_OFFICIAL,
-                            None, today() - timedelta(days=1), deadline)
+            lifecycle.assign(db.session, db.session.get(User, admin_id),
+                             db.session.scalar(select(Course)), today() - timedelta(days=1),
+                             lifecycle.Terms(AudienceGroup.COMMUNE_OFFICIAL, None, deadline))
             db.session.commit()
 
         def remind():

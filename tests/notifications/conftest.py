@@ -12,7 +12,7 @@ from onetouch.accounts.models import AudienceGroup, User
 from onetouch.content.models import Course
 from onetouch.core.clock import today
 from onetouch.extensions import db
-from onetouch.learning import required
+from onetouch.learning import lifecycle
 from onetouch.notifications.models import Notification
 
 GATEWAY = "tests.notifications.conftest:RecordingGateway"
@@ -50,11 +50,11 @@ def assign(app, admin_id: int, *, province: str | None = None, deadline_in: int 
     """Require the sample course through the service, as the admin page does; its id."""
     with app.app_context():
         course = db.session.scalar(select(Course))
-        requirement = required.assign(db.session, db.session.get(User, admin_id), course,
-                                      AudienceGroup(audience), province,
-                                      today() - timedelta(days=60),
-                                      today() + timedelta(days=deadline_in))
-        requirement.title = title
+        requirement = lifecycle.assign(
+            db.session, db.session.get(User, admin_id), course, today() - timedelta(days=60),
+            lifecycle.Terms(AudienceGroup(audience), province,
+                            today() + timedelta(days=deadline_in), title=title,
+                            confirm_past=deadline_in < 0))
         if commit:
             db.session.commit()
         else:
