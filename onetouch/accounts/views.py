@@ -32,6 +32,7 @@ from onetouch.core.urls import external_url, safe_next
 from onetouch.extensions import db, limiter
 from onetouch.geo.names import province_name
 from onetouch.geo.services import provinces
+from onetouch.text import sorted_names
 
 bp = Blueprint("accounts", __name__)
 session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
@@ -238,10 +239,10 @@ def admin_users():
     found = []
     if query:
         phone = normalise_phone(query)
-        found = db.session.scalars(select(User).where(or_(
+        found = sorted_names(db.session.scalars(select(User).where(or_(
             User.phone == phone, User.email == services.normalise_email(query),
             User.full_name.ilike(f"%{query}%"),
-        )).order_by(User.full_name).limit(SEARCH_LIMIT)).all()
+        )).order_by(User.full_name).limit(SEARCH_LIMIT)), name=lambda user: user.full_name)
     return render_template("accounts/admin_users.html", query=query, users=found)
 
 
