@@ -15,7 +15,7 @@ from onetouch.accounts import roles
 from onetouch.audit import services
 from onetouch.audit.models import Action
 from onetouch.core import exports, params
-from onetouch.core.clock import VIETNAM
+from onetouch.core.clock import datetime_text
 from onetouch.extensions import db
 from onetouch.geo.models import Province
 from onetouch.text import sorted_places
@@ -76,7 +76,7 @@ def _provinces() -> dict[str, str]:
 
 
 def _shown_time(moment) -> str:
-    return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
+    return datetime_text(moment)
 
 
 def _export(filters: services.Filters, kind: str):
