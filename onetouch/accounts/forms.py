@@ -27,6 +27,11 @@ class PlaceFields(FlaskForm):
 
 
 class ProfileForm(PlaceFields):
+    # The order of the page (the place fields are declared first, in PlaceFields), for the
+    # error summary at its top.
+    field_order = ("full_name", "phone", "email", "province_code", "commune_code", "audience",
+                   "position", "current_password", "password", "confirm", "consent")
+
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     phone = TelField(_l("Số điện thoại di động"), validators=[Optional(), Length(max=20)])
     email = EmailField(_l("Email"), validators=[

@@ -23,6 +23,7 @@ from onetouch.accounts import roles
 from onetouch.accounts.models import User
 from onetouch.extensions import db
 from onetouch.geo.models import Province
+from onetouch.text import sorted_places
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,9 @@ def admin_menu(user: User) -> list[Link]:
 def _province_statistics(user: User, here: str) -> list[Link]:
     """A province admin's statistics: their provinces' pages (the ministry has the nation's)."""
     query = (select(Province.code, Province.name)
-             .where(Province.code.in_(roles.admin_provinces(user))).order_by(Province.name))
+             .where(Province.code.in_(roles.admin_provinces(user))))
     links = []
-    for code, name in db.session.execute(query):
+    for code, name in sorted_places(db.session.execute(query), name=lambda row: row.name):
         path = f"/stats/provinces/{code}"
         if served(path):
             links.append(Link(request.script_root + path,

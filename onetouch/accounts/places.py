@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from onetouch.accounts.models import AudienceGroup
+from onetouch.accounts.checks import as_audience
 from onetouch.accounts.services import AccountError, Registration
 from onetouch.accounts.throttle import Locked
 from onetouch.core.forms import options
@@ -24,17 +24,24 @@ def fill_places(form, province_code: str | None) -> None:
 
 def registration_data(form) -> Registration:
     return Registration(
-        full_name=form.full_name.data, phone=form.phone.data, email=form.email.data,
-        password=form.password.data, province_code=form.province_code.data,
-        commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
+        full_name=form.full_name.data or "", phone=form.phone.data, email=form.email.data,
+        password=form.password.data or "", province_code=form.province_code.data,
+        commune_code=form.commune_code.data, audience=as_audience(form.audience.data),
         position=form.position.data, consent=bool(form.consent.data))
 
 
-def show_error(form, error: AccountError | Locked) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        field = form.password if hasattr(form, "password") else next(iter(form))
-    field.errors = [*field.errors, error.message]
+def show_error(form, error: AccountError | Locked | list[AccountError]) -> None:
+    """Put a service's complaint, or each of several, under its field. A field the form
+    itself already found wrong keeps its own message ("please fill this in" and "choose a
+    commune" are one problem, said once)."""
+    problems = error if isinstance(error, list) else getattr(error, "problems", [error])
+    for problem in problems:
+        field = getattr(form, problem.field or "", None)
+        if field is None:
+            field = form.password if hasattr(form, "password") else next(iter(form))
+        elif field.errors:
+            continue
+        field.errors = [*field.errors, problem.message]
 
 
 def refused(form, locked: Locked, template: str):

@@ -14,21 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from onetouch.accounts import consent, passwords, throttle
+from onetouch.accounts import checks, consent, passwords, throttle
+from onetouch.accounts.checks import AccountError, normalise_email
 from onetouch.accounts.models import AudienceGroup, User, UserSession
 from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.signals import password_reset, user_registered
 from onetouch.core import security_log
-from onetouch.core.rules import RuleError
 from onetouch.db import utcnow
-from onetouch.geo.models import Commune
 
 RESET_SALT = "onetouch-password-reset"
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
-
-
-class AccountError(RuleError):
-    """An account rule was broken; ``field`` names the form field the message belongs to."""
 
 
 @dataclass
@@ -37,16 +32,11 @@ class Registration:
     password: str
     province_code: str
     commune_code: str
-    audience: AudienceGroup
+    audience: AudienceGroup | None  # None when the form had none: a broken rule
     consent: bool
     phone: str | None = None
     email: str | None = None
     position: str | None = None
-
-
-def normalise_email(raw: str | None) -> str | None:
-    value = (raw or "").strip().lower()
-    return value or None
 
 
 def register(session: Session, data: Registration, assisted_by: User | None = None,
@@ -57,22 +47,13 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
     :param assisted_by: the community digital technology team member signing the user up.
     :param consent_later: an operator creates the account (``flask users create-admin``):
         its owner has not read the notice yet, and is asked to accept it at first log-in.
-    :raises AccountError: on the first broken rule, with the field it concerns.
+    :raises AccountErrors: every broken rule, each with the field it concerns.
     """
-    phone, email = _contact(data.phone, data.email)
-    _check_commune(session, data.province_code, data.commune_code)
-    _check_unique(session, phone, email)
-    problem = passwords.password_problem(data.password, phone, email, data.full_name)
-    if problem:
-        raise AccountError(problem, field="password")
+    checks.raise_all(registration_problems(session, data, consent_later))
     if assisted_by is not None and not confirmed_team_member(assisted_by):
         raise AccountError(_l("Chỉ thành viên Tổ công nghệ số cộng đồng đã được tỉnh xác nhận "
                               "mới đăng ký giúp người dân."))
-    if not data.consent and not consent_later:
-        raise AccountError(_l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."),
-                           field="consent")
-    if data.audience is AudienceGroup.COMMUNE_OFFICIAL and not (data.position or "").strip():
-        raise AccountError(_l("Cán bộ cấp xã vui lòng cho biết chức vụ."), field="position")
+    phone, email = checks.contact(data.phone, data.email)
     user = User(full_name=" ".join(data.full_name.split()), phone=phone, email=email,
                 password_hash=passwords.hash_password(data.password),
                 province_code=data.province_code, commune_code=data.commune_code,
@@ -102,39 +83,18 @@ def confirmed_team_member(user: User) -> bool:
             and user.official_confirmed_at is not None)
 
 
-def _contact(raw_phone: str | None, raw_email: str | None) -> tuple[str | None, str | None]:
-    phone = None
-    if raw_phone and raw_phone.strip():
-        phone = normalise_phone(raw_phone)
-        if phone is None:
-            raise AccountError(_l("Số điện thoại di động không hợp lệ."), field="phone")
-    email = normalise_email(raw_email)
-    if not phone and not email:
-        raise AccountError(_l("Hãy nhập số điện thoại di động hoặc email."), field="phone")
-    return phone, email
-
-
-def _check_commune(session: Session, province_code: str, commune_code: str) -> None:
-    commune = session.get(Commune, commune_code or "")
-    if commune is None:
-        raise AccountError(_l("Hãy chọn xã, phường nơi bạn sống hoặc làm việc."),
-                           field="commune_code")
-    if commune.province_code != province_code:
-        raise AccountError(_l("Xã, phường đã chọn không thuộc tỉnh, thành phố đã chọn."),
-                           field="commune_code")
-
-
-def _check_unique(session: Session, phone: str | None, email: str | None,
-                  except_user: User | None = None) -> None:
-    for field, column, value, message in (
-        ("phone", User.phone, phone, _l("Số điện thoại này đã được đăng ký.")),
-        ("email", User.email, email, _l("Email này đã được đăng ký.")),
-    ):
-        if value is None:
-            continue
-        owner = session.scalar(select(User.id).where(column == value))
-        if owner is not None and (except_user is None or owner != except_user.id):
-            raise AccountError(message, field=field)
+def registration_problems(session: Session, data: Registration,
+                          consent_later: bool = False) -> list[AccountError]:
+    """Every rule a registration breaks, in the form's order; none when it may go ahead."""
+    return checks.collect(
+        lambda: checks.contact(data.phone, data.email),
+        lambda: checks.check_unique(session, data.phone, data.email),
+        lambda: checks.check_commune(session, data.province_code, data.commune_code),
+        lambda: checks.check_audience(data.audience, data.position),
+        lambda: checks.check_new_password(data.password, data.phone, data.email,
+                                          data.full_name),
+        lambda: consent_later or checks.check_consent(data.consent),
+    )
 
 
 def find_by_login(session: Session, identifier: str) -> User | None:
@@ -220,19 +180,29 @@ class ContactChange:
     phone_changed: bool
 
 
+def profile_problems(session: Session, user: User, phone: str | None, email: str | None,
+                     province_code: str | None, commune_code: str | None,
+                     audience: str | AudienceGroup | None, position: str | None
+                     ) -> list[AccountError]:
+    """Every rule a profile's new details break, in the page's order."""
+    return checks.collect(
+        lambda: checks.contact(phone, email),
+        lambda: checks.check_unique(session, phone, email, except_user=user),
+        lambda: checks.check_commune(session, province_code, commune_code),
+        lambda: checks.check_audience(audience, position))
+
+
 def update_profile(session: Session, user: User, *, full_name: str, phone: str | None,
                    email: str | None, province_code: str, commune_code: str,
                    audience: AudienceGroup, position: str | None,
                    current_password: str | None = None) -> ContactChange:
     """Save the profile; a new phone or e-mail needs the current password.
 
-    :raises AccountError: on the first broken rule, before anything is changed.
+    :raises AccountErrors: every broken rule, before anything is changed.
     """
-    new_phone, new_email = _contact(phone, email)
-    _check_commune(session, province_code, commune_code)
-    _check_unique(session, new_phone, new_email, except_user=user)
-    if audience is AudienceGroup.COMMUNE_OFFICIAL and not (position or "").strip():
-        raise AccountError(_l("Cán bộ cấp xã vui lòng cho biết chức vụ."), field="position")
+    checks.raise_all(profile_problems(session, user, phone, email, province_code,
+                                      commune_code, audience, position))
+    new_phone, new_email = checks.contact(phone, email)
     change = ContactChange(user.email, new_email != user.email, new_phone != user.phone)
     if change.email_changed or change.phone_changed:
         _require_password(session, user, current_password)

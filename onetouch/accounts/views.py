@@ -41,6 +41,7 @@ from onetouch.core.urls import external_url, safe_next
 from onetouch.extensions import db, limiter
 from onetouch.geo.names import province_name
 from onetouch.geo.services import provinces
+from onetouch.text import sorted_names
 
 bp = Blueprint("accounts", __name__)
 session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
@@ -81,9 +82,12 @@ def _register(form: RegisterForm, helper: User | None, template: str,
         helper.province_code if helper else "")
     form.province_code.data = province
     fill_places(form, province)
-    if "choose_province" in request.form or not form.validate_on_submit():
-        status = INVALID if request.method == "POST" and form.errors else 200
-        return render_template(template, form=form), status
+    if "choose_province" in request.form or request.method != "POST":
+        return render_template(template, form=form), 200
+    if not form.validate_on_submit():
+        # The form's own checks and the account rules, all in one answer.
+        show_error(form, services.registration_problems(db.session, registration_data(form)))
+        return render_template(template, form=form), INVALID
     try:
         user = services.register(db.session, registration_data(form), assisted_by=helper)
     except services.AccountError as error:
@@ -128,9 +132,13 @@ def profile():
     if request.method == "GET" and current_user.phone:
         form.phone.data = "0" + current_user.phone.removeprefix("+84")
     fill_places(form, form.province_code.data)
-    if "choose_province" in request.form or not form.validate_on_submit():
-        status = INVALID if form.errors else 200
-        return render_template("accounts/profile.html", form=form), status
+    if "choose_province" in request.form or request.method != "POST":
+        return render_template("accounts/profile.html", form=form), 200
+    if not form.validate_on_submit():
+        show_error(form, services.profile_problems(
+            db.session, current_user, form.phone.data, form.email.data, form.province_code.data,
+            form.commune_code.data, form.audience.data, form.position.data))
+        return render_template("accounts/profile.html", form=form), INVALID
     try:
         change = services.update_profile(
             db.session, current_user, full_name=form.full_name.data, phone=form.phone.data,
@@ -248,10 +256,10 @@ def admin_users():
     found = []
     if query:
         phone = normalise_phone(query)
-        found = db.session.scalars(select(User).where(or_(
+        found = sorted_names(db.session.scalars(select(User).where(or_(
             User.phone == phone, User.email == services.normalise_email(query),
             User.full_name.ilike(f"%{query}%"),
-        )).order_by(User.full_name).limit(SEARCH_LIMIT)).all()
+        )).order_by(User.full_name).limit(SEARCH_LIMIT)), name=lambda user: user.full_name)
     return render_template("accounts/admin_users.html", query=query, users=found)
 
 

@@ -15,9 +15,10 @@ from onetouch.accounts import roles
 from onetouch.audit import services
 from onetouch.audit.models import Action
 from onetouch.core import exports, params
-from onetouch.core.clock import VIETNAM
+from onetouch.core.clock import datetime_text
 from onetouch.extensions import db
 from onetouch.geo.models import Province
+from onetouch.text import sorted_places
 
 bp = Blueprint("audit", __name__)
 
@@ -68,14 +69,14 @@ def entries():
 
 def _provinces() -> dict[str, str]:
     """The provinces the admin may filter by, code to name, in the order of their names."""
-    query = select(Province.code, Province.name).order_by(Province.name)
+    query = select(Province.code, Province.name)
     if not roles.is_ministry_admin(current_user):
         query = query.where(Province.code.in_(roles.admin_provinces(current_user)))
-    return {code: name for code, name in db.session.execute(query)}
+    return dict(sorted_places(db.session.execute(query), name=lambda row: row.name))
 
 
 def _shown_time(moment) -> str:
-    return f"{moment.astimezone(VIETNAM):%H:%M %d/%m/%Y}"
+    return datetime_text(moment)
 
 
 def _export(filters: services.Filters, kind: str):

@@ -60,6 +60,9 @@ class Hit:
     module: Entry | None  # None: the course's own entry (title and summary)
     score: float
     snippet: Markup
+    # The hit's own title (the lesson's, or the course's for its own entry), escaped, with the
+    # matched words in <mark>: a hit found by its title alone shows what matched there.
+    title: Markup
 
 
 def terms_of(query: str) -> list[str]:
@@ -104,8 +107,17 @@ def _hit(found: Ranked, terms: list[str]) -> Hit:
     course = Entry(found.course_slug, found.course_title)
     module = Entry(found.module_slug, found.module_title) if found.module_slug else None
     # ``search_text`` is the folded title, one separator, then the folded body (see sync).
-    folded = found.search_text[len((module or course).title) + 1:]
-    return Hit(course, module, found.score, _stored_passage(found.text_utf8, folded, terms))
+    title = (module or course).title
+    folded = found.search_text[len(title) + 1:]
+    return Hit(course, module, found.score, _stored_passage(found.text_utf8, folded, terms),
+               marked_title(title, terms))
+
+
+def marked_title(title: str, terms: list[str]) -> Markup:
+    """The whole title, escaped, with the terms found in it in <mark> (a title is short:
+    folding it here costs less than reading its fold back)."""
+    title = unicodedata.normalize("NFC", title)
+    return _marked(title, fold(title), terms, 0, len(title))
 
 
 def _stored_passage(utf8: bytes, folded: str, terms: list[str]) -> Markup:

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
 from onetouch.content.models import Course, CourseAsset, Module
+from onetouch.text import sorted_names
 
 
 def live_courses(session: Session, audience: str | None = None) -> list[Course]:
-    courses = session.scalars(
-        select(Course).where(Course.archived_at.is_(None)).order_by(Course.title)
-    ).all()
+    courses = sorted_names(session.scalars(select(Course).where(Course.archived_at.is_(None))),
+                           name=lambda course: course.title)
     return [c for c in courses if audience is None or audience in c.audiences]
 
 

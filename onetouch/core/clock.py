@@ -1,5 +1,6 @@
 """Days as they are in Việt Nam: deadlines, statistics and certificates all count in them,
-whatever zone the server runs in."""
+whatever zone the server runs in; and the one way dates are shown to people (01/12/2026,
+06:31, 01/12/2026). ISO dates are for files and APIs only."""
 
 from __future__ import annotations
 
@@ -28,4 +29,28 @@ def today() -> date:
 
 def local_date(moment: datetime) -> str:
     """The day of ``moment`` in Việt Nam as printed on certificates: 31/12/2026."""
-    return local_day(moment).strftime("%d/%m/%Y")
+    return date_text(moment)
+
+
+def _local(moment: datetime) -> datetime:
+    # A moment without a zone is one of ours, which are all UTC.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(VIETNAM)
+
+
+def date_text(value: date | datetime | str | None) -> str:
+    """01/12/2026: a day (a moment's day in Việt Nam), day first, as Vietnamese write it;
+    "" for nothing. A string is read as ISO (a date, or a moment from a file)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    day = _local(value).date() if isinstance(value, datetime) else value
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def datetime_text(value: datetime | str | None) -> str:
+    """06:31, 01/12/2026: a moment in Việt Nam time, the hour first; "" for nothing."""
+    if not value:
+        return ""
+    moment = _local(datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return f"{moment:%H:%M}, {date_text(moment)}"

@@ -14,10 +14,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from onetouch.core import pwa
+from onetouch.core import clock, pwa
 from onetouch.core.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 from onetouch.core.health import OK, database_status
 from onetouch.core.preferences import TEXT_SIZE_COOKIE, TEXT_SIZES, text_size
@@ -112,8 +112,23 @@ def offline():
 
 @bp.app_context_processor
 def template_helpers() -> dict:
-    return {"current_locale": lambda: str(get_locale()), "format_date": format_date,
-            "format_datetime": format_datetime}
+    # format_date and format_datetime were Babel's, which wrote "1 thg 12, 2026" and
+    # "06:31 1/12/26": a page that still calls them shows the one house style instead.
+    return {"current_locale": lambda: str(get_locale()),
+            "format_date": lambda value, *_: clock.date_text(value),
+            "format_datetime": lambda value, *_: clock.datetime_text(value)}
+
+
+@bp.app_template_filter("date")
+def date_filter(value) -> str:
+    """{{ day|date }} -> 01/12/2026 (a moment's day in Việt Nam)."""
+    return clock.date_text(value)
+
+
+@bp.app_template_filter("datetime")
+def datetime_filter(value) -> str:
+    """{{ moment|datetime }} -> 06:31, 01/12/2026 (Việt Nam time)."""
+    return clock.datetime_text(value)
 
 
 @bp.app_template_filter("decimal")

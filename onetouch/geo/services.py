@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from onetouch.geo.models import Commune, LegacyProvince, Province
+from onetouch.text import sorted_places
 
 LEGACY_FILE = "legacy_provinces.csv"
 COMMUNE_LEGACY_FILE = "commune_legacy_provinces.csv"
@@ -119,9 +120,11 @@ def _upsert(session: Session, model, rows: Iterable[dict], report: LoadReport) -
 
 
 def provinces(session: Session) -> list[Province]:
-    return list(session.scalars(select(Province).order_by(Province.name)))
+    """The 34 provinces in Vietnamese order of their names ("Thành phố Hà Nội" under H)."""
+    return sorted_places(session.scalars(select(Province)))
 
 
 def communes_of(session: Session, province_code: str) -> list[Commune]:
-    query = select(Commune).where(Commune.province_code == province_code).order_by(Commune.name)
-    return list(session.scalars(query))
+    """A province's communes in Vietnamese order of their names ("Phường Ba Đình" under B)."""
+    return sorted_places(session.scalars(
+        select(Commune).where(Commune.province_code == province_code)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from onetouch.accounts.models import User
@@ -48,7 +48,17 @@ def enrol(session: Session, user: User, course: Course) -> Enrolment:
 
 
 def leave(session: Session, enrolment: Enrolment) -> None:
-    """Leave a course; progress is kept in case the learner comes back."""
+    """Leave a course; progress is kept in case the learner comes back.
+
+    A completed course cannot be left: leaving is for putting aside a course in progress,
+    and a completion is a record (the certificate, required training, the statistics) that
+    one tap must not take away.
+
+    :raises LearningError: when the course is completed.
+    """
+    if enrolment.completed_at is not None:
+        raise LearningError(_l("Bạn đã hoàn thành khóa học này: kết quả và chứng chỉ được "
+                               "giữ, không cần rời khóa học."))
     enrolment.left_at = utcnow()
     session.flush()
 
@@ -187,7 +197,9 @@ def completed_module_ids(session: Session, enrolment: Enrolment) -> set[int]:
 def enrolments_of(session: Session, user: User) -> list[Enrolment]:
     return list(session.scalars(
         select(Enrolment).join(Enrolment.course).options(contains_eager(Enrolment.course))
-        .where(Enrolment.user_id == user.id, Enrolment.left_at.is_(None),
+        # A course completed before leaving was refused stays among the completed ones.
+        .where(Enrolment.user_id == user.id,
+               or_(Enrolment.left_at.is_(None), Enrolment.completed_at.is_not(None)),
                Course.archived_at.is_(None))
         .order_by(Enrolment.enrolled_at.desc())))
 

@@ -49,7 +49,10 @@ class LearnerState:
 
     @property
     def enrolled(self) -> bool:
-        return self.enrolment is not None and self.enrolment.left_at is None
+        """Enrolled and not left; a completed course counts as enrolled whatever happened
+        after (a completion is never undone by leaving)."""
+        return self.enrolment is not None and (self.enrolment.left_at is None
+                                               or self.enrolment.completed_at is not None)
 
     @property
     def completed(self) -> bool:

@@ -54,14 +54,31 @@ def enrol(slug: str):
     return redirect(url_for("catalog.lesson", slug=slug, module_slug=first.slug))
 
 
+@bp.get("/courses/<slug>/leave")
+@login_required
+def confirm_leave(slug: str):
+    """Leaving asks first, on a page of its own (no script needed); a completed course says
+    why it cannot be left."""
+    course = _course_or_404(slug)
+    enrolment = services.enrolment_of(db.session, current_user, course)
+    return render_template("learning/leave.html", course=course, enrolment=enrolment,
+                           active=services.active(enrolment))
+
+
 @bp.post("/courses/<slug>/leave")
 @login_required
 def leave(slug: str):
     course = _course_or_404(slug)
+    if request.form.get("confirm") != "1":
+        return redirect(url_for("learning.confirm_leave", slug=slug))
     enrolment = services.enrolment_of(db.session, current_user, course)
     if services.active(enrolment):
-        services.leave(db.session, enrolment)
-        flash(_("Bạn đã rời khóa học. Tiến độ vẫn được giữ nếu bạn quay lại."), "info")
+        try:
+            services.leave(db.session, enrolment)
+        except services.LearningError as error:
+            flash(error.message, "info")
+        else:
+            flash(_("Bạn đã rời khóa học. Tiến độ vẫn được giữ nếu bạn quay lại."), "info")
     return redirect(url_for("catalog.course", slug=slug))
 
 

@@ -5,7 +5,6 @@ written to the security log; a deletion also to the audit log."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,16 +22,6 @@ bp = Blueprint("privacy", __name__)
 bp.before_app_request(gate.ask_for_consent)
 
 INVALID = 422
-
-
-@bp.app_template_filter("when")
-def when(moment: datetime | str | None) -> str:
-    """06:31, 01/12/2026, in Việt Nam; from a moment or its ISO text (the copy's)."""
-    if not moment:
-        return ""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return f"{moment.astimezone(clock.VIETNAM):%H:%M, %d/%m/%Y}"
 
 
 def _notice_context() -> dict:

@@ -88,7 +88,7 @@ def course_standings(session: Session, user_id: int, outline: CourseOutline,
                      enrolment: Row) -> dict[int, Standing]:
     """The quizzes' part of a learner's state in a course (see learning.state): their
     standing with each quiz of the course, by quiz id, while they are enrolled."""
-    if enrolment.left_at is not None:
+    if enrolment.left_at is not None and enrolment.completed_at is None:
         return {}
     attempts = defaultdict(list)
     for row in session.connection().execute(ENROLMENT_ATTEMPTS, {"enrolment_id": enrolment.id}):

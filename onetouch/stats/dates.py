@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from onetouch.core.clock import date_text
+
 
 def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def day_text(value: date | str) -> str:
-    """01/12/2026: day, month, year, as Vietnamese write them."""
-    day = _as_date(value)
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    """01/12/2026: day, month, year, as Vietnamese write them (the house's one style)."""
+    return date_text(_as_date(value))
 
 
 def week_label(value: date | str) -> str:

@@ -20,6 +20,7 @@ from onetouch.stats.models import (
     DailyRegistrations,
     NationalWeek,
 )
+from onetouch.text import sorted_places
 
 FIGURES = ("learners", "enrolments", "completions", "certificates")
 
@@ -104,7 +105,7 @@ def by_area(session: Session, filters: Filters) -> Totals:
             .group_by(key)
         for code, *figures in session.execute(query):
             rows[code].add(dict(zip(FIGURES, figures, strict=True)))
-    return Totals(sorted(rows.values(), key=lambda row: row.name))
+    return Totals(sorted_places(rows.values()))
 
 
 def by_commune(session: Session, province_code: str, filters: Filters) -> Totals:
@@ -126,7 +127,7 @@ def by_commune(session: Session, province_code: str, filters: Filters) -> Totals
                         "certificates": certificates})
         if filters.course:
             rows[code].learners = int(enrolments or 0)
-    return Totals(sorted(rows.values(), key=lambda row: row.name))
+    return Totals(sorted_places(rows.values()))
 
 
 def _commune_query(model, figures: list, province_code: str, filters: Filters,

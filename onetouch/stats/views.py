@@ -16,6 +16,7 @@ from onetouch.geo.models import Province
 from onetouch.stats import charts, exports, maps, queries, wording
 from onetouch.stats.dates import day_text
 from onetouch.stats.filters import FilterError, Filters, parse
+from onetouch.text import sorted_places
 
 bp = Blueprint("stats", __name__)
 
@@ -65,8 +66,7 @@ def _own_provinces() -> list[Province]:
     if not roles.is_admin(current_user) or roles.is_ministry_admin(current_user):
         return []
     codes = roles.admin_provinces(current_user)
-    return list(db.session.scalars(select(Province).where(Province.code.in_(codes))
-                                   .order_by(Province.name)))
+    return sorted_places(db.session.scalars(select(Province).where(Province.code.in_(codes))))
 
 
 @bp.get("/stats")

@@ -72,6 +72,8 @@ PAGE_TYPES = [
     PageType("not-found", None, lambda t: "/khong-co-trang-nay", 404),
     PageType("my-learning", "learner", lambda t: "/my/learning"),
     PageType("course-completed", "learner", lambda t: f"/courses/{COURSE}"),
+    PageType("leave-confirm", "learner", lambda t: f"/courses/{OTHER_COURSE}/leave"),
+    PageType("leave-completed", "learner", lambda t: f"/courses/{COURSE}/leave"),
     PageType("lesson-enrolled", "learner", lambda t: f"/courses/{OTHER_COURSE}/{t.other_lesson}"),
     PageType("quiz", "learner", lambda t: f"/quizzes/{t.quiz}"),
     PageType("attempt", "learner", lambda t: f"/attempts/{t.attempt}"),

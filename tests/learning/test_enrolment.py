@@ -42,7 +42,7 @@ def test_course_page_shows_enrol_then_progress(client, learner):
 
 def test_leave_and_come_back_keeps_one_enrolment(client, app, learner):
     client.post(f"{COURSE}/enrol")
-    client.post(f"{COURSE}/leave")
+    client.post(f"{COURSE}/leave", data={"confirm": "1"})
     [enrolment] = enrolments(app)
     assert enrolment.left_at is not None
     assert "Ghi danh khóa học" in client.get(COURSE).get_data(as_text=True)

@@ -86,6 +86,7 @@ ROUTES = {
     # Before enrol: only the learner, who completed the course, is enrolled.
     "learning.mark_read": R("/courses/{course}/{module}/done", POST=(LOGIN, 302, 403, 403, 403)),
     "learning.enrol": R("/courses/{course}/enrol", POST=(LOGIN, 302, 302, 302, 302)),
+    "learning.confirm_leave": R("/courses/{course}/leave", GET=MEMBERS),
     "learning.leave": R("/courses/{course}/leave", POST=(LOGIN, 302, 302, 302, 302)),
     "learning.my_learning": R("/my/learning", GET=MEMBERS),
     "learning.required_trainings": R("/admin/required", GET=ADMINS,
