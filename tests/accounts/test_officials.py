@@ -177,7 +177,8 @@ def test_a_confirmed_official_who_moves_is_declared_again(app, make_user):
                     audience=found.audience, position=found.position)
         services.update_profile(db.session, found, **same)
         assert found.official_confirmed_at is not None  # nothing that matters changed
-        other = communes_of(db.session, "01")[1].code
+        other = next(c.code for c in communes_of(db.session, "01")
+                     if c.code != found.commune_code)
         services.update_profile(db.session, found, **{**same, "commune_code": other})
         assert found.official_confirmed_at is None
         assert found.official_confirmed_by_id is None
