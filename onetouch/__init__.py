@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.catalog import views as catalog
     from onetouch.certificates import views as certificates
     from onetouch.core import views as core
+    from onetouch.learners import views as learners
     from onetouch.learning import views as learning
     from onetouch.privacy import views as privacy
     from onetouch.quizzes import views as quizzes
@@ -110,7 +111,7 @@ def register_blueprints(app: Flask) -> None:
 
     cache.init_app(app)
     for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
-                    stats, api):
+                    learners, stats, api):
         app.register_blueprint(feature.bp)
 
 

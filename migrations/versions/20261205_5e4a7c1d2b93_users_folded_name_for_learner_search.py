@@ -1,0 +1,59 @@
+"""users: the name folded for admins' learner search, with its indexes
+
+Admins find learners by name without accents or case ("nguyen thi hoa" finds "Nguyễn Thị
+Hoà"). The folded name is stored beside the name, so that the search and the order by name
+run on an index at a million learners. The column is added in place (with an empty default,
+so that SQLite can add it NOT NULL without rebuilding ``users``) and filled from the names
+with the application's own folding, a batch at a time.
+
+Revision ID: 5e4a7c1d2b93
+Revises: ac11ff662ccc
+Create Date: 2026-12-05 09:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from onetouch.text import fold
+
+
+# revision identifiers, used by Alembic.
+revision = '5e4a7c1d2b93'
+down_revision = 'ac11ff662ccc'
+branch_labels = None
+depends_on = None
+
+BATCH = 10_000
+
+
+def _fill(connection):
+    users = sa.table('users', sa.column('id', sa.Integer), sa.column('full_name', sa.String),
+                     sa.column('search_name', sa.String))
+    last = 0
+    while True:
+        rows = connection.execute(sa.select(users.c.id, users.c.full_name)
+                                  .where(users.c.id > last).order_by(users.c.id)
+                                  .limit(BATCH)).all()
+        if not rows:
+            return
+        connection.execute(users.update().where(users.c.id == sa.bindparam('user_id'))
+                           .values(search_name=sa.bindparam('folded')),
+                           [{'user_id': id_, 'folded': ' '.join(fold(name).split())}
+                            for id_, name in rows])
+        last = rows[-1][0]
+
+
+def upgrade():
+    op.add_column('users', sa.Column('search_name', sa.String(length=200), server_default='',
+                                     nullable=False))
+    _fill(op.get_bind())
+    op.create_index('ix_users_search_name', 'users', ['search_name'], unique=False)
+    op.create_index('ix_users_province_search_name', 'users', ['province_code', 'search_name'],
+                    unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_users_province_search_name', table_name='users')
+    op.drop_index('ix_users_search_name', table_name='users')
+    with op.batch_alter_table('users', recreate='never') as batch_op:
+        batch_op.drop_column('search_name')
