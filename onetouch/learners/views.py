@@ -119,7 +119,7 @@ def _send(rows: list[services.Row], kind: str):
     provinces = dict(db.session.execute(select(Province.code, Province.name)).all())
     header = (_("Họ và tên"), _("Điện thoại"), _("Thư điện tử"), _("Xã, phường"),
               _("Tỉnh, thành phố"), _("Nhóm đối tượng"), _("Ngày tham gia"),
-              _("Lần đăng nhập gần nhất"), _("Khóa học đang học"), _("Khóa học đã hoàn thành"))
+              _("Lần đăng nhập gần nhất"), _("Khóa học đã ghi danh"), _("Khóa học đã hoàn thành"))
     lines = [[row.user.full_name, _phone(row.user.phone), row.user.email or "",
               row.commune_name, provinces.get(row.user.province_code, ""),
               row.user.audience.label, _when(row.user.created_at, time=False),

@@ -14,7 +14,7 @@ from onetouch.extensions import db
 from tests.learners.conftest import listed
 
 HEADER = ["Họ và tên", "Điện thoại", "Thư điện tử", "Xã, phường", "Tỉnh, thành phố",
-          "Nhóm đối tượng", "Ngày tham gia", "Lần đăng nhập gần nhất", "Khóa học đang học",
+          "Nhóm đối tượng", "Ngày tham gia", "Lần đăng nhập gần nhất", "Khóa học đã ghi danh",
           "Khóa học đã hoàn thành"]
 
 
@@ -120,4 +120,3 @@ def test_admin_users_search_never_matches_by_a_missing_phone(app, login, make_us
     body = client.get("/admin/users?q=0912345678").get_data(as_text=True)
     assert "Nguyễn Thị Hoà" in body
     assert "Lê Minh Châu" not in body
-
