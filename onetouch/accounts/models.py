@@ -74,6 +74,7 @@ class User(UserMixin, db.Model):
         # Admins' learner search and its order by name, nationwide and within a province.
         Index("ix_users_search_name", "search_name"),
         Index("ix_users_province_search_name", "province_code", "search_name"),
+        Index("ix_users_province_created_at", "province_code", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

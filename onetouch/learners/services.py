@@ -32,6 +32,7 @@ from onetouch.text import fold
 PAGE_SIZE = 50
 MAX_TERMS = 6
 EXPORT_LIMIT = 200_000  # rows in one file; a wider list is to be narrowed by a filter first
+EXPORT_BATCH = 500  # learners loaded by one statement (ids bound as parameters)
 STATUSES = ("enrolled", "completed", "overdue")
 SORTS = ("name", "commune", "joined", "activity")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -143,29 +144,47 @@ def _counts():
     return enrolled, completed
 
 
-def listing(session: Session, filters: Filters, on: date) -> Select:
-    """The learners the filters select, with their commune's name and course counts, sorted;
-    ties broken by id, so that pages never overlap."""
+def _order(filters: Filters) -> list:
+    """The sort, ties broken by id so that pages never overlap."""
     columns = {"name": User.search_name, "commune": Commune.name, "joined": User.created_at,
                "activity": User.last_login_at}
     column = columns.get(filters.sort, User.search_name)
     order = [column.desc(), User.id.desc()] if filters.descending else [column, User.id]
     if filters.sort == "activity":  # who never logged in comes last either way
         order.insert(0, User.last_login_at.is_(None))
-    return (select(User, Commune.name, *_counts())
-            .join(Commune, Commune.code == User.commune_code)
-            .where(*conditions(session, filters, on)).order_by(*order))
+    return order
+
+
+def matching_ids(session: Session, filters: Filters, on: date) -> Select:
+    """The ids of the learners the filters select, sorted: only the id and the sort key go
+    through the sort, however many rows match."""
+    query = select(User.id).where(*conditions(session, filters, on)).order_by(*_order(filters))
+    if filters.sort == "commune":
+        query = query.join(Commune, Commune.code == User.commune_code)
+    return query
+
+
+def rows_of(session: Session, ids: list[int]) -> list[Row]:
+    """The learners of ``ids``, in that order, with their commune's name and course counts."""
+    found = {user.id: Row(user, commune, enrolled, completed)
+             for user, commune, enrolled, completed in session.execute(
+                 select(User, Commune.name, *_counts())
+                 .join(Commune, Commune.code == User.commune_code).where(User.id.in_(ids)))}
+    return [found[user_id] for user_id in ids]
 
 
 def page_of(session: Session, filters: Filters, on: date, number: int = 1) -> Page:
-    rows = session.execute(listing(session, filters, on)
-                           .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
-    return Page([Row(*row) for row in rows[:PAGE_SIZE]], number, len(rows) > PAGE_SIZE)
+    ids = session.scalars(matching_ids(session, filters, on)
+                          .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return Page(rows_of(session, list(ids[:PAGE_SIZE])), number, len(ids) > PAGE_SIZE)
 
 
 def all_of(session: Session, filters: Filters, on: date) -> list[Row] | None:
     """Every row for an export; None when there are more than EXPORT_LIMIT."""
-    rows = session.execute(listing(session, filters, on).limit(EXPORT_LIMIT + 1)).all()
-    if len(rows) > EXPORT_LIMIT:
+    ids = session.scalars(matching_ids(session, filters, on).limit(EXPORT_LIMIT + 1)).all()
+    if len(ids) > EXPORT_LIMIT:
         return None
-    return [Row(*row) for row in rows]
+    rows: list[Row] = []
+    for start in range(0, len(ids), EXPORT_BATCH):
+        rows += rows_of(session, list(ids[start:start + EXPORT_BATCH]))
+    return rows
