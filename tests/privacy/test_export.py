@@ -30,6 +30,7 @@ LEFT_OUT = {
     "is_demo": "always false for a person",
     "assisted_by_id": "another person's id: the copy says only that a member helped",
     "deleted_at": "empty while the owner can ask for a copy",
+    "search_name": "the name again, folded for admins' search: the copy holds the name",
 }
 
 
