@@ -1,11 +1,13 @@
-"""users: the name folded for admins' learner search, with its indexes
+"""users: the name folded for admins' learner search; indexes for the learner list
 
 Admins find learners by name without accents or case ("nguyen thi hoa" finds "Nguyễn Thị
 Hoà"). The folded name is stored beside the name, so that the search and the order by name
 run on an index at a million learners. The column is added in place (with an empty default,
 so that SQLite can add it NOT NULL without rebuilding ``users``) and filled from the names
-with the application's own folding, a batch at a time. A province admin's list, newest first,
-runs on an index of the province and the day of joining.
+with the application's own folding, a batch at a time. The list's indexes (by name, by province
+and name, by province and joining day) hold the accounts not deleted, the only ones it shows;
+two more answer "in the scope of a requirement, since when" and "enrolled, completed" from the
+index alone, as the list's status filter asks of a whole province.
 
 Revision ID: 5e4a7c1d2b93
 Revises: ac11ff662ccc
@@ -44,20 +46,30 @@ def _fill(connection):
         last = rows[-1][0]
 
 
+LISTED = {'sqlite_where': sa.text('deleted_at IS NULL'),
+          'postgresql_where': sa.text('deleted_at IS NULL')}
+
+
 def upgrade():
     op.add_column('users', sa.Column('search_name', sa.String(length=200), server_default='',
                                      nullable=False))
     _fill(op.get_bind())
-    op.create_index('ix_users_search_name', 'users', ['search_name'], unique=False)
+    op.create_index('ix_users_search_name', 'users', ['search_name'], unique=False, **LISTED)
     op.create_index('ix_users_province_search_name', 'users', ['province_code', 'search_name'],
-                    unique=False)
+                    unique=False, **LISTED)
     op.create_index('ix_users_province_created_at', 'users', ['province_code', 'created_at'],
-                    unique=False)
+                    unique=False, **LISTED)
+    op.create_index('ix_users_required_scope', 'users',
+                    ['province_code', 'audience', 'is_active', 'created_at',
+                     'official_confirmed_at'], unique=False)
+    op.create_index('ix_enrolments_user_course_state', 'enrolments',
+                    ['user_id', 'course_id', 'left_at', 'completed_at'], unique=False)
 
 
 def downgrade():
-    op.drop_index('ix_users_province_created_at', table_name='users')
-    op.drop_index('ix_users_province_search_name', table_name='users')
-    op.drop_index('ix_users_search_name', table_name='users')
+    op.drop_index('ix_enrolments_user_course_state', table_name='enrolments')
+    for name in ('ix_users_required_scope', 'ix_users_province_created_at',
+                 'ix_users_province_search_name', 'ix_users_search_name'):
+        op.drop_index(name, table_name='users')
     with op.batch_alter_table('users', recreate='never') as batch_op:
         batch_op.drop_column('search_name')

@@ -63,6 +63,10 @@ ROLE_LABELS = {
 }
 
 
+LISTED = {"sqlite_where": text("deleted_at IS NULL"),
+          "postgresql_where": text("deleted_at IS NULL")}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -71,10 +75,16 @@ class User(UserMixin, db.Model):
                         name="contact"),
         # Required-training reports: learners of one audience in a province, by commune.
         Index("ix_users_province_audience_commune", "province_code", "audience", "commune_code"),
-        # Admins' learner search and its order by name, nationwide and within a province.
-        Index("ix_users_search_name", "search_name"),
-        Index("ix_users_province_search_name", "province_code", "search_name"),
-        Index("ix_users_province_created_at", "province_code", "created_at"),
+        # Admins' learner list (onetouch/learners): by name, nationwide and within a province,
+        # and newest first; of the accounts not deleted, which is all the list shows, so that
+        # walking one of them to a deep page reads no row of the table.
+        Index("ix_users_search_name", "search_name", **LISTED),
+        Index("ix_users_province_search_name", "province_code", "search_name", **LISTED),
+        Index("ix_users_province_created_at", "province_code", "created_at", **LISTED),
+        # Who is in the scope of a requirement and since when (learning/required.py's in_scope
+        # and overdue), answered from the index alone.
+        Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",
+              "official_confirmed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

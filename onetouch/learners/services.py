@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select, union
+from sqlalchemy import Select, and_, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import AudienceGroup, User
@@ -116,7 +116,8 @@ def _enrolment_exists(filters: Filters, completed: bool):
         conditions.append(Enrolment.course_id == filters.course_id)
     if completed:
         conditions.append(Enrolment.completed_at.is_not(None))
-    return exists().where(*conditions)
+    # The id alone: the enrolments' index of user, course and state then answers by itself.
+    return select(Enrolment.id).where(*conditions).exists()
 
 
 def conditions(session: Session, filters: Filters, on: date) -> list:
@@ -138,8 +139,9 @@ def conditions(session: Session, filters: Filters, on: date) -> list:
 
 def _counts():
     live = and_(Enrolment.user_id == User.id, Enrolment.left_at.is_(None))
-    enrolled = select(func.count()).where(live).correlate(User).scalar_subquery()
-    completed = (select(func.count()).where(live, Enrolment.completed_at.is_not(None))
+    enrolled = select(func.count(Enrolment.id)).where(live).correlate(User).scalar_subquery()
+    completed = (select(func.count(Enrolment.id))
+                 .where(live, Enrolment.completed_at.is_not(None))
                  .correlate(User).scalar_subquery())
     return enrolled, completed
 
