@@ -120,3 +120,16 @@ def test_admin_users_search_never_matches_by_a_missing_phone(app, login, make_us
     body = client.get("/admin/users?q=0912345678").get_data(as_text=True)
     assert "Nguyễn Thị Hoà" in body
     assert "Lê Minh Châu" not in body
+
+
+def test_an_export_too_long_is_refused_with_a_word_on_the_list(as_admin, world, monkeypatch):
+    from onetouch.learners import services
+
+    monkeypatch.setattr(services, "EXPORT_LIMIT", 1)
+    response = as_admin.get("/admin/learners/export.csv?status=overdue")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/learners?status=overdue"
+    assert "Danh sách quá dài để tải về" in as_admin.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert as_admin.get("/admin/learners/export.csv?q=hung").status_code == 200
+    assert as_admin.get("/admin/learners/export.pdf").status_code == 404
