@@ -10,8 +10,8 @@ two more answer "in the scope of a requirement, since when" and "enrolled, compl
 index alone, as the list's status filter asks of a whole province.
 
 Revision ID: 5e4a7c1d2b93
-Revises: ac11ff662ccc
-Create Date: 2026-12-05 09:00:00.000000
+Revises: 3f9a2c7d1e54
+Create Date: 2026-12-05 12:00:00.000000
 
 """
 from alembic import op
@@ -22,7 +22,7 @@ from onetouch.text import fold
 
 # revision identifiers, used by Alembic.
 revision = '5e4a7c1d2b93'
-down_revision = 'ac11ff662ccc'
+down_revision = '3f9a2c7d1e54'
 branch_labels = None
 depends_on = None
 
@@ -63,7 +63,8 @@ def upgrade():
                     ['province_code', 'audience', 'is_active', 'created_at',
                      'official_confirmed_at'], unique=False)
     op.create_index('ix_enrolments_user_course_state', 'enrolments',
-                    ['user_id', 'course_id', 'left_at', 'completed_at'], unique=False)
+                    ['user_id', 'course_id', 'left_at', 'completed_at',
+                     'certificate_revoked_at'], unique=False)
 
 
 def downgrade():

@@ -114,8 +114,8 @@ def _enrolment_exists(filters: Filters, completed: bool):
     conditions = [Enrolment.user_id == User.id, Enrolment.left_at.is_(None)]
     if filters.course_id:
         conditions.append(Enrolment.course_id == filters.course_id)
-    if completed:
-        conditions.append(Enrolment.completed_at.is_not(None))
+    if completed:  # as required training counts it: a revoked certificate reopens it
+        conditions.append(required.completed())
     # The id alone: the enrolments' index of user, course and state then answers by itself.
     return select(Enrolment.id).where(*conditions).exists()
 
@@ -140,8 +140,7 @@ def conditions(session: Session, filters: Filters, on: date) -> list:
 def _counts():
     live = and_(Enrolment.user_id == User.id, Enrolment.left_at.is_(None))
     enrolled = select(func.count(Enrolment.id)).where(live).correlate(User).scalar_subquery()
-    completed = (select(func.count(Enrolment.id))
-                 .where(live, Enrolment.completed_at.is_not(None))
+    completed = (select(func.count(Enrolment.id)).where(live, required.completed())
                  .correlate(User).scalar_subquery())
     return enrolled, completed
 

@@ -22,7 +22,7 @@ class Enrolment(db.Model):
         # A learner's live and completed enrolments (in one course), from the index alone:
         # required-training status and the admins' learner list ask it of many learners.
         Index("ix_enrolments_user_course_state", "user_id", "course_id", "left_at",
-              "completed_at"),
+              "completed_at", "certificate_revoked_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +33,10 @@ class Enrolment(db.Model):
     left_at: Mapped[datetime | None]
     # Set by the quizzes when the final exam is first passed; completion needs it.
     final_passed_at: Mapped[datetime | None]
+    # Set by certificates when an admin revokes the certificate of this enrolment: required
+    # training no longer counts the learner as having completed the course. Statistics keep
+    # counting the completion (it happened); only compliance reopens.
+    certificate_revoked_at: Mapped[datetime | None]
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
     # The learner's commune and audience group when they enrolled: statistics count the
     # enrolment, its completion and its certificate there.

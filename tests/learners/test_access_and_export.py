@@ -86,7 +86,7 @@ def test_the_xlsx_export_holds_the_same_rows(as_admin, world):
 
 def test_a_learners_page_shows_contact_courses_certificates_helper_and_audit(
         app, make_user, factories, as_admin, world):
-    team = make_user(full_name="Đỗ Thành Viên Tổ", audience="digital_team")
+    team = make_user(full_name="Đỗ Thành Viên Tổ", audience="digital_team", confirmed_days_ago=1)
     helped = make_user(full_name="Bùi Thị Được Giúp", assisted_by=team)
     certificate = factories.issue_certificate(helped)
     factories.revoke_certificate(certificate.id, world["ministry"], reason="Thi hộ")

@@ -96,3 +96,18 @@ def test_pages_and_sorting(as_admin, world, monkeypatch):
                                    "commune=99999", "dir=up"])
 def test_a_wrong_filter_is_refused(as_admin, world, query):
     assert as_admin.get(f"/admin/learners?{query}").status_code == 400
+
+
+def test_a_revoked_certificate_reopens_completed_and_overdue(app, as_admin, world, factories):
+    from sqlalchemy import select
+
+    from onetouch.certificates.models import Certificate
+    from onetouch.extensions import db
+
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate.id)
+                                        .where(Certificate.user_id == world["hung"]))
+    factories.revoke_certificate(certificate, world["ministry"])
+    assert listed(as_admin.get("/admin/learners?status=completed")) == []
+    overdue = listed(as_admin.get("/admin/learners?status=overdue"))
+    assert sorted(overdue) == sorted([world["hoa"], world["chau"], world["hung"]])
