@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.catalog import views as catalog
     from onetouch.certificates import views as certificates
     from onetouch.core import views as core
+    from onetouch.learners import views as learners
     from onetouch.learning import views as learning
     from onetouch.notifications import views as notifications
     from onetouch.privacy import views as privacy
@@ -111,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
 
     cache.init_app(app)
     for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
-                    stats, notifications, api):
+                    learners, stats, notifications, api):
         app.register_blueprint(feature.bp)
 
 

@@ -8,11 +8,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, and_, exists, text
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, validates
 
 from onetouch.db import str_enum, utcnow
 from onetouch.extensions import db
 from onetouch.geo.models import Commune, Province
+from onetouch.text import fold
 
 
 class AudienceGroup(enum.StrEnum):
@@ -62,6 +63,10 @@ ROLE_LABELS = {
 }
 
 
+LISTED = {"sqlite_where": text("deleted_at IS NULL"),
+          "postgresql_where": text("deleted_at IS NULL")}
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -70,10 +75,26 @@ class User(UserMixin, db.Model):
                         name="contact"),
         # Required-training reports: learners of one audience in a province, by commune.
         Index("ix_users_province_audience_commune", "province_code", "audience", "commune_code"),
+        # Admins' learner list (onetouch/learners): by name, nationwide and within a province,
+        # and newest first; of the accounts not deleted, which is all the list shows, so that
+        # walking one of them to a deep page reads no row of the table.
+        Index("ix_users_search_name", "search_name", **LISTED),
+        Index("ix_users_province_search_name", "province_code", "search_name", **LISTED),
+        Index("ix_users_province_created_at", "province_code", "created_at", **LISTED),
+        # Who is in the scope of a requirement and since when (learning/required.py's in_scope
+        # and overdue), answered from the index alone.
+        Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",
+              "official_confirmed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # The name folded (``text.fold``: lower-case, no accents), so that admins find "Nguyễn Thị
+    # Hoà" by "nguyen thi hoa" through an index; kept in step by ``_fold_name``, and by the
+    # column default for rows inserted without the ORM.
+    search_name: Mapped[str] = mapped_column(
+        String(200), server_default="",
+        default=lambda context: search_name_of(context.get_current_parameters()["full_name"]))
     # Stored normalised (+84…, lower-case e-mail) so that uniqueness means one person.
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -125,8 +146,18 @@ class User(UserMixin, db.Model):
         back_populates="user", foreign_keys="RoleGrant.user_id", cascade="all, delete-orphan",
         order_by="RoleGrant.granted_at")
 
+    @validates("full_name")
+    def _fold_name(self, key: str, value: str) -> str:
+        self.search_name = search_name_of(value)
+        return value
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+def search_name_of(full_name: str) -> str:
+    """What ``User.search_name`` holds for a name: folded, single-spaced."""
+    return " ".join(fold(full_name or "").split())
 
 
 class RoleGrant(db.Model):

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from onetouch.accounts import (
     logins,
@@ -32,7 +32,7 @@ from onetouch.accounts.forms import (
     ResetPasswordForm,
 )
 from onetouch.accounts.mail import send_mail
-from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User
+from onetouch.accounts.models import AudienceGroup, Role, RoleGrant, User, search_name_of
 from onetouch.accounts.phone import normalise_phone
 from onetouch.accounts.places import fill_places, refused, registration_data, show_error
 from onetouch.core import security_log
@@ -255,12 +255,22 @@ def admin_users():
     query = (request.args.get("q") or "").strip()[:100]
     found = []
     if query:
-        phone = normalise_phone(query)
-        found = sorted_names(db.session.scalars(select(User).where(or_(
-            User.phone == phone, User.email == services.normalise_email(query),
-            User.full_name.ilike(f"%{query}%"),
-        )).order_by(User.full_name).limit(SEARCH_LIMIT)), name=lambda user: user.full_name)
+        found = sorted_names(db.session.scalars(
+            select(User).where(_matches(query)).order_by(User.search_name, User.id)
+            .limit(SEARCH_LIMIT)), name=lambda user: user.full_name)
     return render_template("accounts/admin_users.html", query=query, users=found)
+
+
+def _matches(query: str):
+    """A phone number matches that phone, anything else an e-mail or a name (without accents):
+    a text that is not a phone number is never compared with the phone, whose NULL the
+    e-mail-only accounts would all match."""
+    phone = normalise_phone(query)
+    if phone is not None:
+        return User.phone == phone
+    folded = search_name_of(query)
+    return or_(User.email == services.normalise_email(query),
+               User.search_name.contains(folded, autoescape=True) if folded else false())
 
 
 def _grant_form() -> GrantRoleForm:

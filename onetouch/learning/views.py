@@ -1,6 +1,6 @@
 """Enrol, leave, mark a lesson read, and the learner's own page (owner: the logged-in user);
-admin pages for required training, compliance and one learner's progress (scope: a province
-admin sees their province only)."""
+admin pages for required training and compliance (scope: a province admin sees their
+province only); the learners' list and pages are in ``onetouch/learners``."""
 
 from __future__ import annotations
 
@@ -136,14 +136,3 @@ def compliance(requirement_id: int):
         province=db.session.get(Province, province_code) if province_code else None,
         today=today, limit=required.OVERDUE_LIST_LIMIT)
 
-
-@bp.get("/admin/learners/<id:user_id>")
-@roles.admin_required
-def learner(user_id: int):
-    """One learner's progress, for the admins of the learner's province and the ministry."""
-    user = db.get_or_404(User, user_id)
-    if not roles.can_manage_province(current_user, user.province_code):
-        abort(403)
-    enrolments = services.enrolments_of(db.session, user)
-    return render_template("learning/learner.html", learner=user, enrolments=enrolments,
-                           progress=services.progress_by_enrolment(db.session, enrolments))

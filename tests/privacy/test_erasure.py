@@ -54,6 +54,7 @@ def test_deleting_anonymises_the_account_and_keeps_every_count(app, client, lear
     user = _user(app, learner.id)
     assert (user.full_name, user.phone, user.email, user.position) == (DELETED_NAME, None,
                                                                          None, None)
+    assert user.search_name == "tai khoan da xoa"  # the folded name goes with the name
     assert user.deleted_at is not None
     assert not user.is_active
     assert user.password_hash != PASSWORD

@@ -33,6 +33,7 @@ LEFT_OUT = {
     "assisted_by_id": "another person's id: the copy says only that a member helped",
     "official_confirmed_by_id": "the confirming admin's id: the copy says when, not who",
     "deleted_at": "empty while the owner can ask for a copy",
+    "search_name": "the name again, folded for admins' search: the copy holds the name",
 }
 
 
