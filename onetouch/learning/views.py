@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -18,13 +18,12 @@ from onetouch.content.models import Course
 from onetouch.core import clock
 from onetouch.core.forms import options
 from onetouch.extensions import db
-from onetouch.geo.models import Province
 from onetouch.geo.services import provinces
-from onetouch.learning import required, services
+from onetouch.learning import compliance_views, required, services
 from onetouch.learning.forms import RequiredTrainingForm
-from onetouch.learning.models import RequiredTraining
 
 bp = Blueprint("learning", __name__)
+compliance_views.add_routes(bp)  # the compliance dashboard, its lists and exports
 SECTIONS = "onetouch.my_learning_sections"
 
 
@@ -134,26 +133,6 @@ def required_trainings():
     status = 422 if form.errors else 200
     return render_template("learning/required_list.html", form=form,
                            requirements=required.visible_to(db.session, current_user)), status
-
-
-@bp.get("/admin/required/<id:requirement_id>")
-@roles.admin_required
-def compliance(requirement_id: int):
-    requirement = db.get_or_404(RequiredTraining, requirement_id)
-    default = requirement.province_code or (
-        None if roles.is_ministry_admin(current_user)
-        else min(roles.admin_provinces(current_user)))
-    province_code = request.args.get("province", default) or None
-    if not required.may_view(current_user, requirement, province_code):
-        abort(403)
-    today = clock.today()
-    rows = required.compliance(db.session, requirement, province_code, today)
-    overdue = (required.overdue_learners(db.session, requirement, province_code, today)
-               if province_code else [])
-    return render_template(
-        "learning/compliance.html", requirement=requirement, rows=rows, overdue=overdue,
-        province=db.session.get(Province, province_code) if province_code else None,
-        today=today, limit=required.OVERDUE_LIST_LIMIT)
 
 
 @bp.get("/admin/learners/<id:user_id>")

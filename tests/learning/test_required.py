@@ -115,7 +115,7 @@ def test_compliance_per_commune_counts_and_overdue_list(app, overdue_setup):
     assert (rows[a].in_scope, rows[a].enrolled, rows[a].completed, rows[a].overdue) == (2, 2, 1, 1)
     assert (rows[b].in_scope, rows[b].enrolled, rows[b].completed, rows[b].overdue) == (1, 0, 0, 1)
     page = overdue_setup["admin"].get(
-        f"/admin/required/{overdue_setup['requirement']}?province=01").get_data(as_text=True)
+        f"/admin/required/{overdue_setup['requirement']}/overdue?province=01").get_data(as_text=True)
     overdue = page[page.index("Danh sách quá hạn"):]
     assert "Đang Học" in overdue
     assert "Chưa Học" in overdue

@@ -83,6 +83,10 @@ ROUTES = {
     "learning.required_trainings": R("/admin/required", GET=ADMINS,
                                      POST=(LOGIN, 403, 403, 422, 422)),
     "learning.compliance": R("/admin/required/{requirement}", GET=ADMINS),
+    "learning.compliance_export": R("/admin/required/{requirement}/export.csv", GET=ADMINS),
+    "learning.compliance_list": R("/admin/required/{requirement}/overdue?province=01", GET=ADMINS),
+    "learning.compliance_list_export": R("/admin/required/{requirement}/pending/export.xlsx"
+                                         "?province=01", GET=ADMINS),
     "learning.learner": R("/admin/learners/{learner}", GET=ADMINS),
     "quizzes.quiz": R("/quizzes/{quiz}", GET=MEMBERS),
     "quizzes.start": R("/quizzes/{quiz}/start", POST=(LOGIN, 302, 302, 302, 302)),
