@@ -102,8 +102,8 @@ def sort_rows(rows: list[Area], sort: str, descending: bool) -> list[Area]:
 
 
 def ranked(report: Report) -> list[Area]:
-    """The areas with someone in scope, highest share completed first (the overview's chart)."""
-    return sort_rows([row for row in report.rows if row.in_scope], "percent", True)
+    """Highest share completed first, the areas with nobody in scope last (the chart)."""
+    return sort_rows(report.rows, "percent", True)
 
 
 @dataclass(frozen=True)

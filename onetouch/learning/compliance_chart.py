@@ -29,12 +29,15 @@ def short(label: str) -> str:
 
 
 def percent_text(value: float, decimal: str = ",") -> str:
-    """45.3 -> "45,3 %" (Vietnamese writes a decimal comma)."""
-    return f"{value:.1f}".replace(".", decimal) + " %"
+    """45.3 -> "45,3 %" and 50.0 -> "50 %", as the table beside it writes them (Vietnamese
+    writes a decimal comma)."""
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", decimal) + " %"
 
 
-def percent_bars(rows: list[tuple[str, float]], title: str) -> Markup:
-    """One bar per (label, percentage), in the order given."""
+def percent_bars(rows: list[tuple[str, float | None]], title: str) -> Markup:
+    """One bar per (label, percentage), in the order given; None (nobody in scope) is drawn
+    as no bar and a dash, so that the area is still seen."""
     height = ROW * len(rows) + 6
     parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
@@ -42,11 +45,12 @@ def percent_bars(rows: list[tuple[str, float]], title: str) -> Markup:
     room = WIDTH - LABEL - 62  # the value is written after its bar
     for index, (label, value) in enumerate(rows):
         y = 3 + index * ROW
-        width = round(room * min(max(value, 0), 100) / 100, 1)
+        width = 0 if value is None else round(room * min(max(value, 0), 100) / 100, 1)
+        shown = "—" if value is None else percent_text(value)
         parts.append(
             f'<text x="{LABEL - 6}" y="{y + 16}" text-anchor="end">{escape(short(label))}</text>'
-            f'<rect x="{LABEL}" y="{y + 3}" width="{width}" height="{ROW - 7}" fill="{GREEN}"'
-            f' data-value="{value:.1f}"/>'
-            f'<text x="{LABEL + width + 4}" y="{y + 16}">{percent_text(value)}</text>')
+            f'<rect x="{LABEL}" y="{y + 3}" width="{width}" height="{ROW - 7}" fill="{GREEN}">'
+            f'<title>{escape(label)}: {shown}</title></rect>'
+            f'<text x="{LABEL + width + 4}" y="{y + 16}">{shown}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 (every piece above is escaped or a number)
