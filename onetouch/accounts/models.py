@@ -70,6 +70,10 @@ class User(UserMixin, db.Model):
                         name="contact"),
         # Required-training reports: learners of one audience in a province, by commune.
         Index("ix_users_province_audience_commune", "province_code", "audience", "commune_code"),
+        # The compliance dashboard (learning/compliance.py): one audience by province and
+        # commune, with what decides who is in scope, read from the index alone.
+        Index("ix_users_audience_scope", "audience", "province_code", "commune_code",
+              "is_active", "official_confirmed_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

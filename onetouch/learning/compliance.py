@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -50,34 +50,44 @@ class Report:
 
 
 def _sum_where(condition, label: str):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(label)
+    return func.sum(case((condition, 1), else_=0)).label(label)
 
 
-def _counts(requirement: RequiredTraining, province_code: str | None, on: date):
-    """Per commune (of one province) or per province: one pass over the learners of the
-    audience, in scope or declared, with their enrolment in the course outer-joined."""
-    scope = required.in_scope(requirement, province_code)
-    key = User.commune_code if province_code else User.province_code
-    return (select(key.label("code"),
-                   _sum_where(scope, "in_scope"),
-                   _sum_where(required.declared(requirement, province_code), "declared"),
-                   _sum_where(and_(scope, Enrolment.id.is_not(None)), "enrolled"),
-                   _sum_where(and_(scope, required.completed()), "completed"),
-                   _sum_where(and_(scope, required.overdue(requirement, on)), "overdue"))
+def _area_key(province_code: str | None):
+    return User.commune_code if province_code else User.province_code
+
+
+def _in_scope_counts(requirement: RequiredTraining, province_code: str | None, on: date):
+    """Per commune (of one province) or per province, the learners in scope and what they did
+    in the course: one pass over them with their enrolment outer-joined."""
+    key = _area_key(province_code)
+    return (select(key.label("code"), func.count().label("in_scope"),
+                   func.count(Enrolment.id).label("enrolled"),
+                   _sum_where(required.completed(), "completed"),
+                   _sum_where(required.overdue(requirement, on), "overdue"))
             .select_from(User).outerjoin(Enrolment, required.enrolment_join(requirement))
-            .where(or_(scope, required.declared(requirement, province_code)))
+            .where(required.in_scope(requirement, province_code))
             .group_by(key).subquery())
+
+
+def _declared_counts(requirement: RequiredTraining, province_code: str | None):
+    key = _area_key(province_code)
+    return (select(key.label("code"), func.count().label("declared")).select_from(User)
+            .where(required.declared(requirement, province_code)).group_by(key).subquery())
 
 
 def by_area(session: Session, requirement: RequiredTraining, province_code: str | None,
             on: date, sort: str = "name", descending: bool = False) -> Report:
     """Every commune of ``province_code``, or every province in the requirement's scope when it
     is None, with its figures, sorted by ``sort`` (one of ``SORTS``), and the total."""
-    counts = _counts(requirement, province_code, on)
+    counts = _in_scope_counts(requirement, province_code, on)
+    declared = _declared_counts(requirement, province_code)
     area = Commune if province_code else Province
-    figures = [func.coalesce(getattr(counts.c, name), 0) for name in FIGURES]
-    query = (select(area.code, area.name, *figures)
-             .select_from(area).outerjoin(counts, counts.c.code == area.code))
+    figures = [func.coalesce(declared.c.declared if name == "declared"
+                             else getattr(counts.c, name), 0) for name in FIGURES]
+    query = (select(area.code, area.name, *figures).select_from(area)
+             .outerjoin(counts, counts.c.code == area.code)
+             .outerjoin(declared, declared.c.code == area.code))
     if province_code:
         query = query.where(Commune.province_code == province_code)
     elif requirement.province_code:
