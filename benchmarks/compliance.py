@@ -183,7 +183,8 @@ def main() -> None:
         seeded = {"seed_output": "reused the seeded instance"} if args.instance else seed(
             scratch, args.learners)
         run = {**seeded, **measure(args.instance or scratch, args)}
-    report = {"command": "python benchmarks/compliance.py " + " ".join(sys.argv[1:]),
+    given = [("DIR" if value == args.instance else value) for value in sys.argv[1:]]
+    report = {"command": "python benchmarks/compliance.py " + " ".join(given),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                          f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "run": run}
