@@ -147,11 +147,15 @@ def _listed(requirement: RequiredTraining, province_code: str, on: date, which: 
     conditions = [scope, condition]
     if commune_code:
         conditions.append(User.commune_code == commune_code)
+    return _columns(requirement).where(*conditions)
+
+
+def _columns(requirement: RequiredTraining):
+    """What a list shows of a learner: name, commune, contact, enrolment in the course."""
     return (select(User.id, User.full_name, Commune.name, User.phone, User.email,
                    Enrolment.enrolled_at)
             .select_from(User).join(Commune, Commune.code == User.commune_code)
-            .outerjoin(Enrolment, required.enrolment_join(requirement))
-            .where(*conditions))
+            .outerjoin(Enrolment, required.enrolment_join(requirement)))
 
 
 def _ordered(query, sort: str):
@@ -162,12 +166,15 @@ def _ordered(query, sort: str):
 def learners_page(session: Session, requirement: RequiredTraining, province_code: str,
                   on: date, which: str, commune_code: str | None = None,
                   sort: str = "commune", number: int = 1) -> LearnerPage:
-    """One page of a list, and how many the whole list holds."""
-    query = _listed(requirement, province_code, on, which, commune_code)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.execute(_ordered(query, sort).offset((number - 1) * PAGE_SIZE)
-                           .limit(PAGE_SIZE))
-    return LearnerPage([Learner(*row) for row in rows], number, total or 0)
+    """One page of a list, and how many the whole list holds. The page's ids are found first
+    and the rest of their rows read for them alone (not for the whole province)."""
+    ids = _listed(requirement, province_code, on, which, commune_code).with_only_columns(User.id)
+    total = session.scalar(select(func.count()).select_from(ids.subquery()))
+    page = list(session.scalars(_ordered(ids, sort).offset((number - 1) * PAGE_SIZE)
+                                .limit(PAGE_SIZE)))
+    found = {row[0]: Learner(*row) for row in session.execute(
+        _columns(requirement).where(User.id.in_(page)))}
+    return LearnerPage([found[user_id] for user_id in page], number, total or 0)
 
 
 def all_learners(session: Session, requirement: RequiredTraining, province_code: str,
