@@ -2,14 +2,15 @@
 
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
-``user_registered``, ``role_granted``, ``role_revoked`` and ``sessions_ended``; learning
-``requirement_created``.
+``user_registered``, ``role_granted``, ``role_revoked``, ``sessions_ended``,
+``official_confirmed`` and ``official_rejected``; learning ``requirement_created``,
+``requirement_edited`` and ``requirement_cancelled``.
 Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
                 -> rollups bumped for each of these events (stats)
     an admin's action (a role, a requirement, a revocation, an assisted sign-up, ending a
-    user's sessions)
+    user's sessions, confirming or refusing an official)
                 -> its audit entry (audit), committed or rolled back with it
 
 ``register_page_parts`` connects what a feature adds to a page of a feature below it.
@@ -41,7 +42,11 @@ def connect_audit() -> None:
         (accounts.role_revoked, audit.role_revoked),
         (accounts.sessions_ended, audit.sessions_ended),
         (accounts.user_registered, audit.user_registered),
+        (accounts.official_confirmed, audit.official_confirmed),
+        (accounts.official_rejected, audit.official_rejected),
         (learning.requirement_created, audit.requirement_created),
+        (learning.requirement_edited, audit.requirement_edited),
+        (learning.requirement_cancelled, audit.requirement_cancelled),
         (certificates.certificate_revoked, audit.certificate_revoked),
     ):
         signal.connect(receiver)

@@ -57,7 +57,7 @@ def test_audit_entries_name_the_province_and_the_commune(app, ministry, make_use
     assert ministry.post(f"/admin/users/{learner}/roles",
                          data={"role": "province_admin", "province_code": "79"}
                          ).status_code == 302
-    helper = make_user(province="01", audience="digital_team")
+    helper = make_user(province="01", audience="digital_team", confirmed_days_ago=1)
     citizen = make_user(province="01", full_name="Bà Được Giúp", assisted_by=helper)
     with app.app_context():
         details = {e.action: e.details for e in db.session.scalars(select(AuditEntry))}

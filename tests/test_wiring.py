@@ -9,11 +9,23 @@ import sys
 import pytest
 
 from onetouch import create_app
-from onetouch.accounts.signals import role_granted, role_revoked, user_registered
+from onetouch.accounts.signals import (
+    official_confirmed,
+    official_rejected,
+    role_granted,
+    role_revoked,
+    user_registered,
+)
 from onetouch.audit import services as audit
 from onetouch.certificates import hooks
 from onetouch.certificates.signals import certificate_issued, certificate_revoked
-from onetouch.learning.signals import course_completed, enrolled, requirement_created
+from onetouch.learning.signals import (
+    course_completed,
+    enrolled,
+    requirement_cancelled,
+    requirement_created,
+    requirement_edited,
+)
 from onetouch.stats import events
 from tests.fixtures.apps import make_config
 
@@ -24,6 +36,10 @@ EXPECTED = {
     "enrolled": (enrolled, {events.enrolled_here}),
     "course_completed": (course_completed, {hooks.issue_on_completion, events.completed}),
     "requirement_created": (requirement_created, {audit.requirement_created}),
+    "requirement_edited": (requirement_edited, {audit.requirement_edited}),
+    "requirement_cancelled": (requirement_cancelled, {audit.requirement_cancelled}),
+    "official_confirmed": (official_confirmed, {audit.official_confirmed}),
+    "official_rejected": (official_rejected, {audit.official_rejected}),
     "certificate_issued": (certificate_issued, {hooks.allocate_status, events.issued}),
     "certificate_revoked": (certificate_revoked, {hooks.publish_revocation, events.revoked,
                                                   audit.certificate_revoked}),

@@ -106,6 +106,9 @@ class User(UserMixin, db.Model):
     # bulk import) confirms them; only confirmed ones count in required-training compliance.
     official_confirmed_at: Mapped[datetime | None]
     official_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When a province admin last refused such a declaration: the user became a citizen, and
+    # their profile says so (see ``accounts/officials.py``).
+    official_rejected_at: Mapped[datetime | None]
     # The community digital technology team member who signed this user up, if any.
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Where and as whom the user registered: statistics count the sign-up there, even if

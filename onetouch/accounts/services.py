@@ -65,6 +65,9 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
     problem = passwords.password_problem(data.password, phone, email, data.full_name)
     if problem:
         raise AccountError(problem, field="password")
+    if assisted_by is not None and not confirmed_team_member(assisted_by):
+        raise AccountError(_l("Chỉ thành viên Tổ công nghệ số cộng đồng đã được tỉnh xác nhận "
+                              "mới đăng ký giúp người dân."))
     if not data.consent and not consent_later:
         raise AccountError(_l("Cần có sự đồng ý xử lý dữ liệu cá nhân để đăng ký."),
                            field="consent")
@@ -91,6 +94,12 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                        recorded_by=assisted_by, at=user.consent_at)
     user_registered.send(user, session=session)
     return user
+
+
+def confirmed_team_member(user: User) -> bool:
+    """Assisted sign-up is for community team members a province admin confirmed."""
+    return (user.is_authenticated and user.audience is AudienceGroup.DIGITAL_TEAM
+            and user.official_confirmed_at is not None)
 
 
 def _contact(raw_phone: str | None, raw_email: str | None) -> tuple[str | None, str | None]:
@@ -228,12 +237,25 @@ def update_profile(session: Session, user: User, *, full_name: str, phone: str |
         _require_password(session, user, current_password)
         security_log.event("contact_changed", user=user.id, email=change.email_changed,
                            phone=change.phone_changed)
+    _declare_again_if_moved(user, province_code, commune_code, audience)
     user.full_name = " ".join(full_name.split())
     user.phone, user.email = new_phone, new_email
     user.province_code, user.commune_code = province_code, commune_code
     user.audience, user.position = audience, (position or "").strip() or None
     session.flush()
     return change
+
+
+def _declare_again_if_moved(user: User, province_code: str, commune_code: str,
+                            audience: AudienceGroup) -> None:
+    """A confirmed official who changes audience, commune or province is declared again: the
+    confirmation was for that post in that commune (see ``accounts/officials.py``)."""
+    if user.official_confirmed_at is None:
+        return
+    if (audience, commune_code, province_code) != (user.audience, user.commune_code,
+                                                     user.province_code):
+        user.official_confirmed_at = None
+        user.official_confirmed_by_id = None
 
 
 def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:

@@ -14,3 +14,9 @@ role_revoked = _signals.signal("role-revoked")
 
 # Sent when an admin ends every session of a user: sender=the User, session=..., actor=the admin.
 sessions_ended = _signals.signal("sessions-ended")
+
+# Sent when a province admin confirms or refuses a user's declaration as a commune official or
+# community team member: sender=the User, session=..., actor=the admin, audience=what was
+# declared (before a refusal turns the user into a citizen).
+official_confirmed = _signals.signal("official-confirmed")
+official_rejected = _signals.signal("official-rejected")

@@ -10,7 +10,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from onetouch.accounts import logins, menu, notices, roles, services, session_views, throttle
+from onetouch.accounts import (
+    logins,
+    menu,
+    notices,
+    official_views,
+    roles,
+    services,
+    session_views,
+    throttle,
+)
 from onetouch.accounts import session as user_session
 from onetouch.accounts.forms import (
     AssistedRegisterForm,
@@ -35,6 +44,7 @@ from onetouch.geo.services import provinces
 
 bp = Blueprint("accounts", __name__)
 session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
+official_views.add_routes(bp)  # the queue of declared officials, confirmed or refused
 
 INVALID = 422
 
@@ -204,7 +214,7 @@ def reset_password(token: str):
 @login_required
 def assisted_register():
     """A community digital technology team member signs a citizen up, with their consent."""
-    if current_user.audience is not AudienceGroup.DIGITAL_TEAM:
+    if not services.confirmed_team_member(current_user):
         return render_template("accounts/assist_forbidden.html"), 403
     form = AssistedRegisterForm()
     if request.method == "GET":

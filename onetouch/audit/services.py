@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
@@ -74,14 +75,60 @@ def user_registered(user: User, session: Session, **extra) -> None:
            details=session.get(Commune, user.commune_code).name)
 
 
+def official_confirmed(user: User, session: Session, actor: User | None = None,
+                       audience=None, **extra) -> None:
+    _official(Action.OFFICIAL_CONFIRMED, user, session, actor, audience)
+
+
+def official_rejected(user: User, session: Session, actor: User | None = None,
+                      audience=None, **extra) -> None:
+    _official(Action.OFFICIAL_REJECTED, user, session, actor, audience)
+
+
+def _official(action: Action, user: User, session: Session, actor: User | None,
+              audience) -> None:
+    """``audience``: what the user declared (a refusal has made them a citizen since)."""
+    commune = session.get(Commune, user.commune_code)
+    record(session, action, actor=actor, target_type="user", target_id=user.id,
+           target_name=_user_name(user), province_code=user.province_code,
+           details=f"{(audience or user.audience).label} – {commune.name}")
+
+
 def requirement_created(requirement, session: Session, actor: User | None = None,
                         **extra) -> None:
     """``requirement``: learning's RequiredTraining (a feature above this one)."""
-    record(session, Action.REQUIREMENT_CREATED, actor=actor, target_type="requirement",
-           target_id=requirement.id, target_name=requirement.course.title,
-           province_code=requirement.province_code,
-           details=f"{requirement.audience.label}; {requirement.starts_on.isoformat()} – "
-                   f"{requirement.deadline.isoformat()}")
+    _requirement(Action.REQUIREMENT_CREATED, requirement, session, actor, _terms(
+        session, requirement))
+
+
+def requirement_edited(requirement, session: Session, actor: User | None = None,
+                       changes: list[str] | None = None, **extra) -> None:
+    """``changes``: what changed, one readable line each (from learning's lifecycle)."""
+    _requirement(Action.REQUIREMENT_EDITED, requirement, session, actor,
+                 "; ".join(changes or []))
+
+
+def requirement_cancelled(requirement, session: Session, actor: User | None = None,
+                          **extra) -> None:
+    _requirement(Action.REQUIREMENT_CANCELLED, requirement, session, actor,
+                 _terms(session, requirement))
+
+
+def _terms(session: Session, requirement) -> str:
+    province = session.get(Province, requirement.province_code) \
+        if requirement.province_code else None
+    scope = province.name if province else str(_l("Toàn quốc"))
+    return (f"{requirement.audience.label}; {scope}; "
+            f"{requirement.starts_on.strftime('%d/%m/%Y')} – "
+            f"{requirement.deadline.strftime('%d/%m/%Y')}; "
+            f"{_l('gia hạn %(days)d ngày', days=requirement.grace_days)}")
+
+
+def _requirement(action: Action, requirement, session: Session, actor: User | None,
+                 details: str) -> None:
+    name = requirement.title or requirement.course.title
+    record(session, action, actor=actor, target_type="requirement", target_id=requirement.id,
+           target_name=name, province_code=requirement.province_code, details=details)
 
 
 def certificate_revoked(certificate, session: Session, actor: User | None = None,

@@ -143,6 +143,11 @@ def revoke(session: Session, certificate: Certificate, admin: User, reason: str)
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason[:1000]
     certificate.revoked_by_id = admin.id
+    # Required training reads this (learning may not import certificates): the learner no
+    # longer counts as having completed the course there.
+    enrolment = session.get(Enrolment, certificate.enrolment_id)
+    if enrolment is not None:
+        enrolment.certificate_revoked_at = certificate.revoked_at
     session.flush()
     certificate_revoked.send(certificate, session=session, actor=admin)
 

@@ -33,6 +33,10 @@ class Enrolment(db.Model):
     left_at: Mapped[datetime | None]
     # Set by the quizzes when the final exam is first passed; completion needs it.
     final_passed_at: Mapped[datetime | None]
+    # Set by certificates when an admin revokes the certificate of this enrolment: required
+    # training no longer counts the learner as having completed the course. Statistics keep
+    # counting the completion (it happened); only compliance reopens.
+    certificate_revoked_at: Mapped[datetime | None]
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
     # The learner's commune and audience group when they enrolled: statistics count the
     # enrolment, its completion and its certificate there.

@@ -6,52 +6,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import roles
-from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts.models import User
 from onetouch.content.models import Course
-from onetouch.core.clock import VIETNAM
+from onetouch.core.clock import VIETNAM, local_day
 from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, RequiredTraining
-from onetouch.learning.services import LearningError
-from onetouch.learning.signals import requirement_created
 
 OVERDUE_LIST_LIMIT = 500
 
 
-def assign(session: Session, admin: User, course: Course, audience: AudienceGroup,
-           province_code: str | None, starts_on: date, deadline: date) -> RequiredTraining:
-    """Require a course of an audience group in a scope (None: the whole nation).
-
-    :raises LearningError: outside the admin's scope, or with dates in the wrong order.
-    """
-    if not roles.can_manage_province(admin, province_code):
-        raise LearningError(_l("Bạn chỉ giao khóa học bắt buộc trong phạm vi mình quản lý."))
-    if deadline < starts_on:
-        raise LearningError(_l("Hạn hoàn thành phải sau ngày bắt đầu."))
-    if course.province_code and course.province_code != province_code:
-        raise LearningError(_l("Khóa học của một tỉnh chỉ có thể bắt buộc trong tỉnh đó."))
-    requirement = RequiredTraining(course_id=course.id, audience=audience,
-                                   province_code=province_code, starts_on=starts_on,
-                                   deadline=deadline, created_by_id=admin.id)
-    session.add(requirement)
-    session.flush()
-    requirement_created.send(requirement, session=session, actor=admin)
-    return requirement
-
-
 def for_learner(session: Session, user: User, on: date) -> list[RequiredTraining]:
-    """Requirements that apply to this learner and have started."""
+    """Requirements that apply to this learner, have started and were not cancelled."""
     return list(session.scalars(
         select(RequiredTraining).join(RequiredTraining.course)
         .where(RequiredTraining.audience == user.audience,
                or_(RequiredTraining.province_code.is_(None),
                    RequiredTraining.province_code == user.province_code),
-               RequiredTraining.starts_on <= on, Course.archived_at.is_(None))
+               RequiredTraining.starts_on <= on, RequiredTraining.cancelled_at.is_(None),
+               Course.archived_at.is_(None))
         .order_by(RequiredTraining.deadline)))
+
+
+def own_deadline(requirement: RequiredTraining, user: User) -> date:
+    """The learner's own last day: the deadline, or ``grace_days`` after they entered the
+    scope when that is later; the same rule as ``overdue`` (overdue from the day after)."""
+    entered = user.official_confirmed_at or user.created_at
+    return max(requirement.deadline,
+               local_day(entered) + timedelta(days=requirement.grace_days))
 
 
 def visible_to(session: Session, admin: User) -> list[RequiredTraining]:
@@ -114,8 +99,9 @@ def declared(requirement: RequiredTraining, province_code: str | None = None):
 
 
 def completed():
-    """The learner completed the required course (with ``enrolment_join`` outer-joined)."""
-    return Enrolment.completed_at.is_not(None)
+    """The learner completed the required course (with ``enrolment_join`` outer-joined), and
+    its certificate, if any was issued, has not been revoked since."""
+    return and_(Enrolment.completed_at.is_not(None), Enrolment.certificate_revoked_at.is_(None))
 
 
 def entered_scope():
@@ -125,8 +111,8 @@ def entered_scope():
 
 def overdue(requirement: RequiredTraining, on: date):
     """Not completed, and past the learner's own deadline: the requirement's, or ``grace_days``
-    from the day they entered the scope when that is later."""
-    if on <= requirement.deadline:
+    from the day they entered the scope when that is later. Nobody, once it is cancelled."""
+    if on <= requirement.deadline or requirement.cancelled_at is not None:
         return false()
     # Entered before (on - grace) means their grace ended before today as well.
     grace_start = datetime.combine(on - timedelta(days=requirement.grace_days), time(),

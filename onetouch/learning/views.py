@@ -12,17 +12,14 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from onetouch.accounts import roles
-from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts.models import User
 from onetouch.catalog import services as catalog
-from onetouch.content.models import Course
 from onetouch.core import clock
-from onetouch.core.forms import options
 from onetouch.extensions import db
-from onetouch.geo.services import provinces
-from onetouch.learning import compliance_views, required, services
-from onetouch.learning.forms import RequiredTrainingForm
+from onetouch.learning import compliance_views, required, required_views, services
 
 bp = Blueprint("learning", __name__)
+required_views.add_routes(bp)  # requiring a course, editing and cancelling requirements
 compliance_views.add_routes(bp)  # the compliance dashboard, its lists and exports
 SECTIONS = "onetouch.my_learning_sections"
 
@@ -98,41 +95,8 @@ def my_learning():
         current=[e for e in enrolments if e.completed_at is None],
         completed=[e for e in enrolments if e.completed_at is not None],
         progress=progress, requirements=requirements, by_course=by_course, today=today,
+        deadlines={r.id: required.own_deadline(r, current_user) for r in requirements},
         sections=sections)
-
-
-def _scope_choices():
-    if roles.is_ministry_admin(current_user):
-        return options([("", _("Toàn quốc"))] + [(p.code, p.name) for p in provinces(db.session)])
-    own = roles.admin_provinces(current_user)
-    return options((p.code, p.name) for p in provinces(db.session) if p.code in own)
-
-
-def _form() -> RequiredTrainingForm:
-    form = RequiredTrainingForm()
-    form.course_id.choices = options((c.id, c.title) for c in catalog.live_courses(db.session))
-    form.province_code.choices = _scope_choices()
-    return form
-
-
-@bp.route("/admin/required", methods=["GET", "POST"])
-@roles.admin_required
-def required_trainings():
-    form = _form()
-    if form.validate_on_submit():
-        course = db.session.get(Course, form.course_id.data)
-        try:
-            required.assign(db.session, current_user, course, AudienceGroup(form.audience.data),
-                            form.province_code.data or None, form.starts_on.data,
-                            form.deadline.data)
-        except services.LearningError as error:
-            form.deadline.errors = [*form.deadline.errors, error.message]
-        else:
-            flash(_("Đã giao khóa học bắt buộc."), "success")
-            return redirect(url_for("learning.required_trainings"))
-    status = 422 if form.errors else 200
-    return render_template("learning/required_list.html", form=form,
-                           requirements=required.visible_to(db.session, current_user)), status
 
 
 @bp.get("/admin/learners/<id:user_id>")

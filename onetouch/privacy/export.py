@@ -70,6 +70,9 @@ def _account(session: Session, user: User) -> dict:
         if user.registered_audience else None,
         "created_at": _time(user.created_at), "last_login_at": _time(user.last_login_at),
         "consent_at": _time(user.consent_at), "privacy_notice_version": user.privacy_version,
+        # A province admin's answer to the declaration as an official or team member.
+        "official_confirmed_at": _time(user.official_confirmed_at),
+        "official_refused_at": _time(user.official_rejected_at),
         "signed_up_by_a_team_member": user.assisted_by_id is not None,
         "people_signed_up_by_you": helped,
         "password": "argon2 hash kept, not included",

@@ -19,7 +19,7 @@ def citizen_form(app, **changes) -> dict:
 
 
 def test_team_member_registers_a_citizen_and_stays_themselves(client, app, make_user, login):
-    team_member = make_user(audience="digital_team", full_name="Anh Tổ Viên")
+    team_member = make_user(audience="digital_team", confirmed_days_ago=1, full_name="Anh Tổ Viên")
     login(client, team_member)
     form = client.get("/assist/register").get_data(as_text=True)
     assert "Người dân đã đồng ý" in form
@@ -38,7 +38,7 @@ def test_team_member_registers_a_citizen_and_stays_themselves(client, app, make_
 
 
 def test_assisted_sign_up_needs_the_citizens_consent(client, app, make_user, login):
-    login(client, make_user(audience="digital_team"))
+    login(client, make_user(audience="digital_team", confirmed_days_ago=1))
     response = client.post("/assist/register", data=citizen_form(app, consent=""))
     assert response.status_code == 422
     assert "Cần có sự đồng ý" in response.get_data(as_text=True)

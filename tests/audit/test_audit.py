@@ -82,7 +82,7 @@ def test_requirement_and_certificate_revocation_are_logged(app, admin, make_user
 
 
 def test_assisted_sign_up_is_logged_as_the_team_member(app, client, make_user, login):
-    login(client, make_user(audience="digital_team", full_name="Anh Tổ Viên"))
+    login(client, make_user(audience="digital_team", confirmed_days_ago=1, full_name="Anh Tổ Viên"))
     assert client.post("/assist/register", data=citizen_form(app)).status_code == 302
     [(action, actor, target, province)] = entries(app)
     assert (action, actor, province) == (Action.ASSISTED_SIGNUP, "Anh Tổ Viên", "01")

@@ -85,6 +85,9 @@ PAGE_TYPES = [
     PageType("stats-province", "admin", lambda t: "/stats/provinces/01"),
     PageType("admin-required", "admin", lambda t: "/admin/required"),
     PageType("admin-compliance", "admin", lambda t: f"/admin/required/{t.requirement}"),
+    PageType("admin-required-edit", "admin",
+             lambda t: f"/admin/required/{t.requirement}/edit"),
+    PageType("admin-officials", "admin", lambda t: "/admin/officials"),
     PageType("admin-learner", "admin", lambda t: f"/admin/learners/{t.learner.id}"),
     PageType("admin-users", "admin", lambda t: "/admin/users"),
     PageType("admin-user", "admin", lambda t: f"/admin/users/{t.learner.id}"),
@@ -111,6 +114,8 @@ def people_and_progress(site: Site) -> Tour:
                                .order_by(Module.position))
         attempt = quizzes.start(session, user, learning.module_quiz(session, first),
                                 utcnow()).id
+    # Waits in the province admins' queue of declarations (admin-officials).
+    site.person("Phạm Văn Hùng", audience="commune_official", confirmed=False)
     return Tour(learner=learner, helper=site.person("Đỗ Thị Lan", audience="digital_team"),
                 lesson=site.course(COURSE).modules[0].slug,
                 other_lesson=site.course(OTHER_COURSE).modules[0].slug,

@@ -27,8 +27,9 @@ from onetouch.accounts.services import Registration, register
 from onetouch.content.library import CourseSource, Library, load_library
 from onetouch.content.models import Course
 from onetouch.core import clock
+from onetouch.db import utcnow
 from onetouch.extensions import db
-from onetouch.learning import required
+from onetouch.learning import lifecycle
 from tests.fixtures.apps import build_app
 from tests.fixtures.courses import sync
 from tests.fixtures.factories import Factories
@@ -65,16 +66,19 @@ class Site:
         return Factories(self.app)
 
     def person(self, name: str, audience: str = "citizen", province: str = "01",
-               role: Role | None = None) -> Person:
-        """Someone registered through the registration service (a made-up phone number)."""
+               role: Role | None = None, confirmed: bool = True) -> Person:
+        """Someone registered through the registration service (a made-up phone number);
+        a commune official or team member ``confirmed`` by a province admin unless told."""
         phone = f"+8491300{next(self._numbers):04d}"
         with self.app.app_context():
             user = register(db.session, Registration(
                 full_name=name, password=PASSWORD, province_code=province,
                 commune_code=first_commune(province), audience=AudienceGroup(audience),
-                consent=True, phone=phone))
+                consent=True, phone=phone, position="Công chức văn hóa - xã hội"))
             if role is not None:
                 roles.grant(db.session, user, role, province)
+            if confirmed and user.audience.needs_confirmation:
+                user.official_confirmed_at = utcnow()
             db.session.commit()
             return Person(user.id, phone, name)
 
@@ -82,10 +86,10 @@ class Site:
         """The admin requires a course of an audience group nationwide; the requirement's id."""
         with self.factories.unit() as session:
             today = clock.today()
-            requirement = required.assign(
+            requirement = lifecycle.assign(
                 session, session.get(User, self.admin.id),
-                session.scalar(select(Course).where(Course.slug == course)),
-                AudienceGroup(audience), None, today, today + timedelta(days=30))
+                session.scalar(select(Course).where(Course.slug == course)), today,
+                lifecycle.Terms(AudienceGroup(audience), None, today + timedelta(days=30)))
             return requirement.id
 
 

@@ -19,11 +19,12 @@ def course_id(app) -> int:
         return db.session.scalar(select(Course.id))
 
 
-def assign(client, app, *, province="", audience="commune_official", start=-30, deadline=10):
+def assign(client, app, *, province="", audience="commune_official", start=-30, deadline=10,
+           **fields):
     return client.post("/admin/required", data={
         "course_id": course_id(app), "audience": audience, "province_code": province,
         "starts_on": (today() + timedelta(days=start)).isoformat(),
-        "deadline": (today() + timedelta(days=deadline)).isoformat()})
+        "deadline": (today() + timedelta(days=deadline)).isoformat(), **fields})
 
 
 def test_ministry_assigns_nationally_and_officials_see_days_left(app, make_user, login,
@@ -32,7 +33,9 @@ def test_ministry_assigns_nationally_and_officials_see_days_left(app, make_user,
     login(admin, make_user(role="ministry_admin"))
     assert assign(admin, app).status_code == 302
     official = app.test_client()
-    login(official, make_user(province="79", audience="commune_official"))
+    # Confirmed long ago: their own deadline is the requirement's (no grace as a late joiner).
+    login(official, make_user(province="79", audience="commune_official", joined_days_ago=60,
+                              confirmed_days_ago=60))
     page = official.get("/my/learning").get_data(as_text=True)
     assert "Khóa học bắt buộc" in page
     assert "còn 10 ngày" in page
@@ -98,7 +101,7 @@ def overdue_setup(app, make_user, login, synced_library):
     _enrol(app, started, completed=False)
     admin = app.test_client()
     login(admin, make_user(role="ministry_admin"))
-    assign(admin, app, start=-30, deadline=-1)
+    assign(admin, app, start=-30, deadline=-1, confirm_past="y")
     with app.app_context():
         requirement = db.session.scalar(select(RequiredTraining.id))
     return {"admin": admin, "requirement": requirement, "communes": (a, b)}

@@ -32,7 +32,7 @@ class Learner:
 
 @pytest.fixture
 def learner(client, make_user, login, factories, synced_library) -> Learner:
-    helper = make_user(audience="digital_team", full_name=HELPER)
+    helper = make_user(audience="digital_team", confirmed_days_ago=1, full_name=HELPER)
     user = make_user(full_name=NAME, email=EMAIL, audience="commune_official",
                      position=POSITION, assisted_by=helper)
     other = make_user(province="79", full_name=OTHER, email=OTHER_EMAIL)

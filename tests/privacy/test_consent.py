@@ -57,7 +57,7 @@ def test_without_consent_nothing_is_created(app, client):
 
 
 def test_an_assisted_sign_up_records_who_took_the_consent(app, make_user):
-    helper = make_user(audience="digital_team")
+    helper = make_user(audience="digital_team", confirmed_days_ago=1)
     citizen = make_user(assisted_by=helper)
     [given] = _consents(app, citizen)
     assert (given.via, given.recorded_by_id, given.notice_version) == (

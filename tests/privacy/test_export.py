@@ -22,6 +22,8 @@ IN_THE_COPY = {
     "registered_audience": ("registered_audience",), "created_at": ("created_at",),
     "consent_at": ("consent_at",), "privacy_version": ("privacy_notice_version",),
     "last_login_at": ("last_login_at",),
+    "official_confirmed_at": ("official_confirmed_at",),
+    "official_rejected_at": ("official_refused_at",),
 }
 LEFT_OUT = {
     "password_hash": "a hash, said to be kept; giving it out would only help guessing",
@@ -29,6 +31,7 @@ LEFT_OUT = {
     "is_active": "the account exists and is usable: the copy is proof enough",
     "is_demo": "always false for a person",
     "assisted_by_id": "another person's id: the copy says only that a member helped",
+    "official_confirmed_by_id": "the confirming admin's id: the copy says when, not who",
     "deleted_at": "empty while the owner can ask for a copy",
 }
 

@@ -70,6 +70,14 @@ ROUTES = {
     "accounts.reauth": R("/reauth", GET=MEMBERS, POST=(LOGIN, 422, 422, 422, 422)),
     "accounts.end_user_sessions": R("/admin/users/{other}/sessions/end",
                                     POST=(LOGIN, 403, 403, 403, 302)),
+    "accounts.officials": R("/admin/officials", GET=ADMINS),
+    # Without a chosen user the bulk confirmation goes back to the queue.
+    "accounts.confirm_officials": R("/admin/officials/confirm", POST=(LOGIN, 403, 403, 302, 302)),
+    # {other} lives in province 79: its province admin is not the one of the matrix (403).
+    "accounts.confirm_official": R("/admin/officials/{other}/confirm",
+                                   POST=(LOGIN, 403, 403, 403, 302)),
+    "accounts.reject_official": R("/admin/officials/{other}/reject",
+                                  POST=(LOGIN, 403, 403, 403, 302)),
     "accounts.admin_users": R("/admin/users?q=L%C3%AA", GET=MINISTRY),
     "accounts.admin_user": R("/admin/users/{other}", GET=MINISTRY),
     "accounts.grant_role": R("/admin/users/{other}/roles", POST=(LOGIN, 403, 403, 403, 422)),
@@ -82,6 +90,12 @@ ROUTES = {
     "learning.my_learning": R("/my/learning", GET=MEMBERS),
     "learning.required_trainings": R("/admin/required", GET=ADMINS,
                                      POST=(LOGIN, 403, 403, 422, 422)),
+    # {requirement} is national: the ministry's to change. Nothing changed / unconfirmed: 422.
+    "learning.edit_requirement": R("/admin/required/{requirement}/edit",
+                                   GET=(LOGIN, 403, 403, 403, 200),
+                                   POST=(LOGIN, 403, 403, 403, 422)),
+    "learning.cancel_requirement": R("/admin/required/{requirement}/cancel",
+                                     POST=(LOGIN, 403, 403, 403, 422)),
     "learning.compliance": R("/admin/required/{requirement}", GET=ADMINS),
     "learning.compliance_export": R("/admin/required/{requirement}/export.csv", GET=ADMINS),
     "learning.compliance_list": R("/admin/required/{requirement}/overdue?province=01", GET=ADMINS),

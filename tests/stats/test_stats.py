@@ -80,7 +80,8 @@ def api_counts(client, **params) -> dict:
 @pytest.fixture
 def events(make_user, factories, synced_library):
     """A scripted run of events across three provinces, one of them merged in 2025."""
-    learners = [make_user(province="01"), make_user(province="79", audience="digital_team"),
+    learners = [make_user(province="01"),
+                make_user(province="79", audience="digital_team", confirmed_days_ago=1),
                 make_user(province="48"), make_user(province="48", audience="commune_official")]
     for user in learners[:3]:
         factories.enrol(user)

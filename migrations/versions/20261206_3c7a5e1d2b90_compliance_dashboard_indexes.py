@@ -7,8 +7,8 @@ in scope; enrolments by course, then learner, with their state. Indexes only: no
 rebuilt on either engine.
 
 Revision ID: 3c7a5e1d2b90
-Revises: ac11ff662ccc
-Create Date: 2026-12-05 09:00:00.000000
+Revises: 3f9a2c7d1e54
+Create Date: 2026-12-06 09:00:00.000000
 
 """
 from alembic import op
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c7a5e1d2b90'
-down_revision = 'ac11ff662ccc'
+down_revision = '3f9a2c7d1e54'
 branch_labels = None
 depends_on = None
 
