@@ -26,7 +26,8 @@ def upgrade():
                     ['audience', 'province_code', 'commune_code', 'is_active',
                      'official_confirmed_at', 'created_at'], unique=False)
     op.create_index('ix_enrolments_course_user_state', 'enrolments',
-                    ['course_id', 'user_id', 'left_at', 'completed_at'], unique=False)
+                    ['course_id', 'user_id', 'left_at', 'completed_at',
+                     'certificate_revoked_at'], unique=False)
 
 
 def downgrade():

@@ -25,10 +25,11 @@ from onetouch.learning.models import Enrolment, RequiredTraining
 OFFICIAL = "commune_official"
 
 
-def _enrol(app, user_id: int, completed: bool) -> None:
+def _enrol(app, user_id: int, completed: bool, revoked: bool = False) -> None:
     with app.app_context():
         db.session.add(Enrolment(user_id=user_id, course_id=db.session.scalar(select(Course.id)),
-                                 completed_at=utcnow() if completed else None))
+                                 completed_at=utcnow() if completed else None,
+                                 certificate_revoked_at=utcnow() if revoked else None))
         db.session.commit()
 
 
@@ -45,9 +46,9 @@ def _requirement(app, admin_id: int, deadline_days: int, province: str | None = 
 
 @pytest.fixture
 def world(app, make_user, login, synced_library):
-    """Officials of Hà Nội's first three communes (by name) and of TP.HCM, a declared one,
-    a late joiner still in their grace period, a citizen; a national requirement whose
-    deadline passed yesterday."""
+    """Officials of Hà Nội's first three communes (by code) and of TP.HCM (one whose
+    certificate was revoked), a declared one, a late joiner still in their grace period, a
+    citizen; a national requirement whose deadline passed yesterday."""
     with app.app_context():
         a, b, c = db.session.scalars(select(Commune.code).where(Commune.province_code == "01")
                                      .order_by(Commune.code).limit(3)).all()
@@ -62,11 +63,13 @@ def world(app, make_user, login, synced_library):
                           confirmed_days_ago=5),
         "declared": make_user(commune=b, full_name="Tự Khai", audience=OFFICIAL),
         "saigon": make_user(province="79", full_name="Cán Bộ Sài Gòn", **confirmed),
+        "revoked": make_user(province="79", full_name="Bị Thu Hồi", **confirmed),
         "citizen": make_user(commune=a, full_name="Người Dân", audience="citizen"),
     }
     _enrol(app, people["done"], completed=True)
     _enrol(app, people["started"], completed=False)
     _enrol(app, people["declared"], completed=True)
+    _enrol(app, people["revoked"], completed=True, revoked=True)
     ministry_id = make_user(role="ministry_admin")
     ministry = login(app.test_client(), ministry_id)
     province = login(app.test_client(), make_user(role="province_admin", role_province="01"))
@@ -102,7 +105,9 @@ def _raw_counts(app, province: str | None) -> dict[str, list[int]]:
                 continue
             enrolment = enrolments.get(user.id)
             live = enrolment is not None and enrolment.left_at is None
-            done = live and enrolment.completed_at is not None
+            # A revoked certificate reopens the requirement for its learner.
+            done = (live and enrolment.completed_at is not None
+                    and enrolment.certificate_revoked_at is None)
             row[0] += 1
             row[2] += live
             row[3] += done
@@ -140,6 +145,8 @@ def test_totals_equal_a_direct_count_from_raw_rows(app, world):
         assert [total.in_scope, total.declared, total.enrolled, total.completed,
                 total.overdue] == totals
     assert len(_report(app, world, None).rows) == 34
+    hcm = next(row for row in _report(app, world, None).rows if row.code == "79")
+    assert (hcm.in_scope, hcm.enrolled, hcm.completed, hcm.overdue) == (2, 1, 0, 2)
     a = next(row for row in _report(app, world, "01").rows if row.code == world["communes"][0])
     assert (a.in_scope, a.enrolled, a.completed, a.overdue, a.percent) == (3, 2, 1, 2, 33.3)
 
@@ -269,8 +276,9 @@ def test_the_table_exports_as_csv_and_xlsx_with_a_total_row(app, world):
     sheet = [list(row) for row in workbook.active.iter_rows(values_only=True)]
     assert sheet[0][0] == "Tỉnh, thành phố"
     assert len(sheet) == 34 + 2
-    assert sheet[-1][:7] == ["Tổng", None, total.in_scope + 1, total.declared,
-                             total.enrolled, total.completed, total.overdue + 1]
+    # TP.HCM adds two officials in scope, one enrolled whose certificate was revoked.
+    assert sheet[-1][:7] == ["Tổng", None, total.in_scope + 2, total.declared,
+                             total.enrolled + 1, total.completed, total.overdue + 2]
 
 
 @pytest.mark.parametrize("which", compliance.LISTS)
