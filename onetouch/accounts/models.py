@@ -85,6 +85,10 @@ class User(UserMixin, db.Model):
         # and overdue), answered from the index alone.
         Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",
               "official_confirmed_at"),
+        # The compliance dashboard (learning/compliance.py): one audience by province and
+        # commune, with what decides who is in scope, read from the index alone.
+        Index("ix_users_audience_scope", "audience", "province_code", "commune_code",
+              "is_active", "official_confirmed_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

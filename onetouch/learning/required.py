@@ -1,22 +1,18 @@
 """Required training: a course required of an audience group, nationally or in a province,
-with a deadline; and the compliance report admins read."""
+with a deadline; and the rules of compliance that the dashboard (``compliance.py``) counts by."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import roles
 from onetouch.accounts.models import User
 from onetouch.content.models import Course
 from onetouch.core.clock import VIETNAM, local_day
-from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, RequiredTraining
-
-OVERDUE_LIST_LIMIT = 500
 
 
 def for_learner(session: Session, user: User, on: date) -> list[RequiredTraining]:
@@ -53,16 +49,6 @@ def may_view(admin: User, requirement: RequiredTraining, province_code: str | No
     if requirement.province_code and province_code != requirement.province_code:
         return False
     return roles.can_manage_province(admin, province_code)
-
-
-@dataclass
-class AreaRow:
-    code: str
-    name: str
-    in_scope: int
-    enrolled: int
-    completed: int
-    overdue: int
 
 
 # The rules of compliance, as SQL conditions over User (and an outer-joined Enrolment of the
@@ -119,32 +105,3 @@ def overdue(requirement: RequiredTraining, on: date):
                                    VIETNAM).astimezone(UTC)
     return and_(~completed(), entered_scope() < grace_start)
 
-
-def compliance(session: Session, requirement: RequiredTraining, province_code: str | None,
-               on: date) -> list[AreaRow]:
-    """Per commune of a province, or per province for the nation, in one grouped query."""
-    enrolment = enrolment_join(requirement)
-    area, area_name = ((Commune.code, Commune.name) if province_code
-                       else (Province.code, Province.name))
-    join_on = (User.commune_code == Commune.code) if province_code else (
-        User.province_code == Province.code)
-    rows = session.execute(
-        select(area, area_name, func.count(User.id), func.count(Enrolment.id),
-               func.sum(case((completed(), 1), else_=0)),
-               func.sum(case((overdue(requirement, on), 1), else_=0)))
-        .select_from(User).join(area.class_, join_on).outerjoin(Enrolment, enrolment)
-        .where(in_scope(requirement, province_code))
-        .group_by(area, area_name).order_by(area_name)).all()
-    return [AreaRow(code, name, total, enrolled, done or 0, late or 0)
-            for code, name, total, enrolled, done, late in rows]
-
-
-def overdue_learners(session: Session, requirement: RequiredTraining, province_code: str,
-                     on: date) -> list[tuple[User, Enrolment | None]]:
-    """Learners in scope in one province who missed the deadline, with their enrolment."""
-    if on <= requirement.deadline:
-        return []
-    return list(session.execute(
-        select(User, Enrolment).outerjoin(Enrolment, enrolment_join(requirement))
-        .where(in_scope(requirement, province_code), overdue(requirement, on))
-        .order_by(User.commune_code, User.full_name).limit(OVERDUE_LIST_LIMIT)).all())

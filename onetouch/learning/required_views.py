@@ -1,6 +1,6 @@
 """Admin routes of required training's lifecycle, on learning's blueprint (views.py calls
 ``add_routes``): the list and the form to require a course, editing and cancelling one. The
-compliance report stays in views.py. Scope: a province admin changes their provinces'
+compliance dashboard is in compliance_views.py. Scope: a province admin changes their provinces'
 requirements only (another's, or a national one, answers 403).
 """
 

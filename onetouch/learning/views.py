@@ -11,17 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from onetouch.accounts import roles
 from onetouch.accounts.models import User
 from onetouch.catalog import services as catalog
 from onetouch.core import clock
 from onetouch.extensions import db
-from onetouch.geo.models import Province
-from onetouch.learning import required, required_views, services
-from onetouch.learning.models import RequiredTraining
+from onetouch.learning import compliance_views, required, required_views, services
 
 bp = Blueprint("learning", __name__)
 required_views.add_routes(bp)  # requiring a course, editing and cancelling requirements
+compliance_views.add_routes(bp)  # the compliance dashboard, its lists and exports
 SECTIONS = "onetouch.my_learning_sections"
 
 
@@ -116,23 +114,4 @@ def my_learning():
         deadlines={r.id: required.own_deadline(r, current_user) for r in requirements},
         sections=sections)
 
-
-@bp.get("/admin/required/<id:requirement_id>")
-@roles.admin_required
-def compliance(requirement_id: int):
-    requirement = db.get_or_404(RequiredTraining, requirement_id)
-    default = requirement.province_code or (
-        None if roles.is_ministry_admin(current_user)
-        else min(roles.admin_provinces(current_user)))
-    province_code = request.args.get("province", default) or None
-    if not required.may_view(current_user, requirement, province_code):
-        abort(403)
-    today = clock.today()
-    rows = required.compliance(db.session, requirement, province_code, today)
-    overdue = (required.overdue_learners(db.session, requirement, province_code, today)
-               if province_code else [])
-    return render_template(
-        "learning/compliance.html", requirement=requirement, rows=rows, overdue=overdue,
-        province=db.session.get(Province, province_code) if province_code else None,
-        today=today, limit=required.OVERDUE_LIST_LIMIT)
 

@@ -16,7 +16,7 @@ from onetouch.content.models import Course
 from onetouch.core.clock import today
 from onetouch.extensions import db
 from onetouch.geo.services import communes_of
-from onetouch.learning import required
+from onetouch.learning import compliance, required
 from onetouch.learning.models import RequiredTraining
 from tests.accounts.test_assisted import citizen_form
 
@@ -70,7 +70,7 @@ def test_compliance_counts_confirmed_officials_and_declared_ones_apart(app, make
                                        created_by_id=admin)
         db.session.add(requirement)
         db.session.flush()
-        rows = required.compliance(db.session, requirement, "01", today())
+        rows = compliance.by_area(db.session, requirement, "01", today()).rows
         declared = db.session.scalar(select(func.count(User.id))
                                      .where(required.declared(requirement, "01")))
         in_scope = db.session.scalars(select(User.id).where(required.in_scope(requirement))).all()

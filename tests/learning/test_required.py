@@ -108,17 +108,17 @@ def overdue_setup(app, make_user, login, synced_library):
 
 
 def test_compliance_per_commune_counts_and_overdue_list(app, overdue_setup):
-    from onetouch.learning import required
+    from onetouch.learning import compliance
 
     with app.app_context():
         requirement = db.session.get(RequiredTraining, overdue_setup["requirement"])
-        rows = {row.code: row for row in required.compliance(db.session, requirement, "01",
-                                                             today())}
+        rows = {row.code: row for row in compliance.by_area(db.session, requirement, "01",
+                                                             today()).rows}
     a, b = overdue_setup["communes"]
     assert (rows[a].in_scope, rows[a].enrolled, rows[a].completed, rows[a].overdue) == (2, 2, 1, 1)
     assert (rows[b].in_scope, rows[b].enrolled, rows[b].completed, rows[b].overdue) == (1, 0, 0, 1)
     page = overdue_setup["admin"].get(
-        f"/admin/required/{overdue_setup['requirement']}?province=01").get_data(as_text=True)
+        f"/admin/required/{overdue_setup['requirement']}/overdue?province=01").get_data(as_text=True)
     overdue = page[page.index("Danh sách quá hạn"):]
     assert "Đang Học" in overdue
     assert "Chưa Học" in overdue

@@ -13,7 +13,7 @@ from onetouch.accounts.models import User
 from onetouch.audit.models import Action, AuditEntry
 from onetouch.core.clock import today
 from onetouch.extensions import db
-from onetouch.learning import required
+from onetouch.learning import compliance, required
 from onetouch.learning.models import Enrolment, RequiredTraining
 from tests.learning.test_required import assign
 
@@ -135,8 +135,8 @@ def test_cancelling_keeps_the_requirement_and_ends_its_effects(app, make_user, l
     assign(ministry, app, audience="citizen", province="01", deadline=-3, confirm_past="y")
     (requirement,) = requirements(app)
     with app.app_context():
-        before = required.compliance(db.session, db.session.get(RequiredTraining,
-                                                                 requirement.id), "01", today())
+        found = db.session.get(RequiredTraining, requirement.id)
+        before = compliance.by_area(db.session, found, "01", today()).rows
     assert sum(row.overdue for row in before) == 1
     client = login(app.test_client(), learner)
     assert "Khóa học bắt buộc" in client.get("/my/learning").get_data(as_text=True)
@@ -155,8 +155,8 @@ def test_cancelling_keeps_the_requirement_and_ends_its_effects(app, make_user, l
     assert f"Đã hủy ngày {today():%d/%m/%Y}" in listing
     assert "Khóa học bắt buộc" not in client.get("/my/learning").get_data(as_text=True)
     with app.app_context():
-        after = required.compliance(db.session, db.session.get(RequiredTraining,
-                                                                requirement.id), "01", today())
+        found = db.session.get(RequiredTraining, requirement.id)
+        after = compliance.by_area(db.session, found, "01", today()).rows
         assert sum(row.overdue for row in after) == 0
         assert sum(row.in_scope for row in after) == 1  # still reported, as history
     again = ministry.post(f"/admin/required/{requirement.id}/cancel", data={"sure": "y"})

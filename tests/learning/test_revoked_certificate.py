@@ -11,7 +11,7 @@ from sqlalchemy import select
 from onetouch.certificates.services import CertificateError
 from onetouch.core.clock import today
 from onetouch.extensions import db
-from onetouch.learning import required
+from onetouch.learning import compliance
 from onetouch.learning.models import Enrolment, RequiredTraining
 from onetouch.stats import rollups
 
@@ -30,7 +30,7 @@ def _requirement(app, course_id: int, admin: int) -> int:
 def _counts(app, requirement_id: int) -> tuple[int, int, int]:
     with app.app_context():
         requirement = db.session.get(RequiredTraining, requirement_id)
-        rows = required.compliance(db.session, requirement, "01", today())
+        rows = compliance.by_area(db.session, requirement, "01", today()).rows
         return (sum(r.in_scope for r in rows), sum(r.completed for r in rows),
                 sum(r.overdue for r in rows))
 

@@ -101,6 +101,10 @@ ROUTES = {
     "learners.learner": R("/admin/learners/{learner}", GET=ADMINS),
     "learners.index": R("/admin/learners", GET=ADMINS),
     "learners.export": R("/admin/learners/export.csv", GET=ADMINS),
+    "learning.compliance_export": R("/admin/required/{requirement}/export.csv", GET=ADMINS),
+    "learning.compliance_list": R("/admin/required/{requirement}/overdue?province=01", GET=ADMINS),
+    "learning.compliance_list_export": R("/admin/required/{requirement}/pending/export.xlsx"
+                                         "?province=01", GET=ADMINS),
     "quizzes.quiz": R("/quizzes/{quiz}", GET=MEMBERS),
     "quizzes.start": R("/quizzes/{quiz}/start", POST=(LOGIN, 302, 302, 302, 302)),
     "quizzes.attempt": R("/attempts/{attempt}", GET=(LOGIN, 302, 404, 404, 404)),
