@@ -2,7 +2,8 @@
 
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
-``user_registered``, ``role_granted``, ``role_revoked`` and ``sessions_ended``; learning
+``user_registered``, ``role_granted``, ``role_revoked``, ``sessions_ended`` and
+``reset_code_issued``; learning
 ``requirement_created``.
 Each receiver runs in the sender's transaction:
 
@@ -41,6 +42,7 @@ def connect_audit() -> None:
         (accounts.role_revoked, audit.role_revoked),
         (accounts.sessions_ended, audit.sessions_ended),
         (accounts.user_registered, audit.user_registered),
+        (accounts.reset_code_issued, audit.reset_code_issued),
         (learning.requirement_created, audit.requirement_created),
         (certificates.certificate_revoked, audit.certificate_revoked),
     ):

@@ -14,3 +14,7 @@ role_revoked = _signals.signal("role-revoked")
 
 # Sent when an admin ends every session of a user: sender=the User, session=..., actor=the admin.
 sessions_ended = _signals.signal("sessions-ended")
+
+# Sent when a helper issues a one-time password code for a learner: sender=the learner (User),
+# session=..., actor=the team member or admin who issued it.
+reset_code_issued = _signals.signal("reset-code-issued")

@@ -10,7 +10,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from onetouch.accounts import logins, menu, notices, roles, services, session_views, throttle
+from onetouch.accounts import (
+    code_views,
+    logins,
+    menu,
+    notices,
+    roles,
+    services,
+    session_views,
+    throttle,
+)
 from onetouch.accounts import session as user_session
 from onetouch.accounts.forms import (
     AssistedRegisterForm,
@@ -35,6 +44,7 @@ from onetouch.geo.services import provinces
 
 bp = Blueprint("accounts", __name__)
 session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
+code_views.add_routes(bp)  # one-time password codes issued by a helper
 
 INVALID = 422
 

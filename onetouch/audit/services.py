@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
@@ -64,6 +65,13 @@ def _role_changed(action: Action, role_grant: RoleGrant, session: Session,
 def sessions_ended(user: User, session: Session, actor: User | None = None, **extra) -> None:
     record(session, Action.SESSIONS_ENDED, actor=actor, target_type="user", target_id=user.id,
            target_name=_user_name(user), province_code=user.province_code)
+
+
+def reset_code_issued(user: User, session: Session, actor: User | None = None,
+                      **extra) -> None:
+    record(session, Action.PASSWORD_RESET_BY_HELPER, actor=actor, target_type="user",
+           target_id=user.id, target_name=_user_name(user), province_code=user.province_code,
+           details=str(_l("Mã đặt lại mật khẩu dùng một lần, hiệu lực 24 giờ")))
 
 
 def user_registered(user: User, session: Session, **extra) -> None:

@@ -59,6 +59,10 @@ ROUTES = {
     "accounts.assisted_register": R("/assist/register", GET=(LOGIN, 403, 200, 403, 403),
                                     POST=(LOGIN, 403, 422, 403, 403)),
     "accounts.assisted_list": R("/assist", GET=MEMBERS),
+    # {helped} was signed up by the team member, in province 01.
+    "accounts.issue_reset_code": R("/password/code/issue/{helped}",
+                                   POST=(LOGIN, 403, 200, 200, 200)),
+    "accounts.reset_with_code": R("/password/code", GET=EVERYONE, POST=422),
     "accounts.sessions": R("/profile/sessions", GET=MEMBERS),
     # Nobody's session: each member is refused another's (or a missing) session alike.
     "accounts.end_session": R("/profile/sessions/999999/end", POST=(LOGIN, 404, 404, 404, 404)),

@@ -1,0 +1,47 @@
+"""one-time password codes; bulk imports of users
+
+A learner without e-mail sets a new password with a one-time code issued by a helper (or
+printed in a bulk import's report for a new account): only a keyed hash of it is kept, one
+live code per user. A bulk import's parsed upload waits in the database between its preview
+and its confirmation, so that any server of the cluster can confirm it.
+
+New tables only: nothing existing is rebuilt.
+
+Revision ID: b7e3c91d4a20
+Revises: ac11ff662ccc
+Create Date: 2026-12-05 09:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b7e3c91d4a20'
+down_revision = 'ac11ff662ccc'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'reset_codes',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('code_hash', sa.String(length=64), nullable=False),
+        sa.Column('purpose', sa.String(length=20), nullable=False),
+        sa.Column('issued_by_id', sa.Integer(), nullable=True),
+        sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'],
+                                name=op.f('fk_reset_codes_issued_by_id_users'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_reset_codes_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reset_codes')),
+        sa.UniqueConstraint('user_id', name=op.f('uq_reset_codes_user_id')),
+    )
+
+
+def downgrade():
+    op.drop_table('reset_codes')
