@@ -3,6 +3,7 @@
 from onetouch.accounts.models import (
     AudienceGroup,
     Consent,
+    ResetCode,
     Role,
     RoleGrant,
     ThrottleEvent,
@@ -22,6 +23,7 @@ from onetouch.content.models import (
 )
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
+from onetouch.onboarding.models import ImportUpload
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 from onetouch.stats.models import (
     AreaDay,
@@ -47,6 +49,7 @@ __all__ = [
     "DailyCourseActivity",
     "DailyRegistrations",
     "Enrolment",
+    "ImportUpload",
     "LegacyProvince",
     "Module",
     "ModuleProgress",
@@ -58,6 +61,7 @@ __all__ = [
     "QuizAttempt",
     "QuizKind",
     "RequiredTraining",
+    "ResetCode",
     "Role",
     "RoleGrant",
     "StatusEntry",

@@ -41,7 +41,27 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reset_codes')),
         sa.UniqueConstraint('user_id', name=op.f('uq_reset_codes_user_id')),
     )
+    op.create_table(
+        'import_uploads',
+        sa.Column('id', sa.String(length=32), nullable=False),
+        sa.Column('province_code', sa.String(length=2), nullable=False),
+        sa.Column('file_name', sa.String(length=200), nullable=False),
+        sa.Column('rows', sa.JSON(), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'],
+                                name=op.f('fk_import_uploads_created_by_id_users'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['province_code'], ['provinces.code'],
+                                name=op.f('fk_import_uploads_province_code_provinces')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_import_uploads')),
+    )
+    op.create_index(op.f('ix_import_uploads_created_at'), 'import_uploads', ['created_at'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_import_uploads_created_at'), table_name='import_uploads')
+    op.drop_table('import_uploads')
     op.drop_table('reset_codes')

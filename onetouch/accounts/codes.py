@@ -111,6 +111,19 @@ def issue(session: Session, learner: User, issuer: User | None, purpose: str = R
     return Issued(learner, code, expires_at)
 
 
+def issue_many(session: Session, users: list[User], purpose: str = WELCOME) -> dict[int, Issued]:
+    """Codes for many new accounts at once (a bulk import), by user id; no earlier code exists
+    for a new account, and the import's one audit entry stands for all of them."""
+    now = clock.now()
+    expires_at = now + LIFETIME[purpose]
+    issued = {user.id: Issued(user, new_code(), expires_at) for user in users}
+    session.add_all([ResetCode(user_id=user_id, code_hash=digest(one.code), purpose=purpose,
+                               issued_at=now, expires_at=expires_at)
+                     for user_id, one in issued.items()])
+    session.flush()
+    return issued
+
+
 def _count_issue(session: Session, key: str, limit: int) -> None:
     if throttle.locked_until(session, key, limit) is not None:
         raise CodeError(_l("Đã cấp quá nhiều mã trong một giờ. Vui lòng thử lại sau."))
