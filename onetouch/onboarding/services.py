@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import codes
@@ -137,14 +137,20 @@ def _enrol(session: Session, users: list[User], course: Course) -> int:
         already.update(session.scalars(select(Enrolment.user_id).where(
             Enrolment.course_id == course.id,
             Enrolment.user_id.in_(ids[start:start + judged.CHUNK]))))
-    added = [Enrolment(user_id=user.id, course_id=course.id, enrolled_at=clock.now(),
-                       commune_code=user.commune_code, audience=user.audience)
-             for user in users if user.id not in already]
-    session.add_all(added)
-    session.flush()
-    for enrolment in added:
-        enrolled.send(enrolment, session=session)
-    return len(added)
+    now = clock.now()
+    rows = [{"user_id": user.id, "course_id": course.id, "enrolled_at": now,
+             "commune_code": user.commune_code, "audience": user.audience}
+            for user in users if user.id not in already]
+    if not rows:
+        return 0
+    session.execute(insert(Enrolment), rows)  # one executemany: no object per row to flush
+    added = [row["user_id"] for row in rows]
+    for start in range(0, len(added), judged.CHUNK):
+        for enrolment in session.scalars(select(Enrolment).where(
+                Enrolment.course_id == course.id,
+                Enrolment.user_id.in_(added[start:start + judged.CHUNK]))):
+            enrolled.send(enrolment, session=session)
+    return len(rows)
 
 
 def _audit(session: Session, province_code: str, actor: User | None, outcome: Outcome,
