@@ -17,7 +17,7 @@ from onetouch.accounts.phone import display_phone
 from onetouch.content.models import Course
 from onetouch.core import exports, params
 from onetouch.core.forms import options
-from onetouch.extensions import db
+from onetouch.extensions import db, limiter
 from onetouch.geo.services import provinces
 from onetouch.onboarding import reading, report, services
 from onetouch.onboarding import rows as judged
@@ -42,6 +42,7 @@ def _upload_form() -> UploadForm:
 
 @bp.route("/admin/import", methods=["GET", "POST"])
 @params.larger_body(UPLOAD_LIMIT)
+@limiter.limit("30 per hour", methods=["POST"])  # each upload is parsed and stored
 @roles.admin_required
 def upload():
     form = _upload_form()
