@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import codes
@@ -54,6 +54,10 @@ class Outcome:
 
 def store(session: Session, table: Table, province_code: str, file_name: str,
           actor: User | None) -> ImportUpload:
+    # Uploads never confirmed hold people's data to no purpose after their day: each new
+    # upload deletes those (confirmed ones were emptied already).
+    session.execute(delete(ImportUpload).where(
+        ImportUpload.created_at < clock.now() - UPLOAD_LIFETIME))
     upload = ImportUpload(id=secrets.token_urlsafe(16), province_code=province_code,
                           file_name=file_name[:200], rows=table.rows,
                           created_by_id=actor.id if actor else None)

@@ -8,6 +8,7 @@ import io
 import itertools
 import re
 import unicodedata
+from datetime import timedelta
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -131,7 +132,10 @@ def test_preview_then_import(app, client, make_user, login, synced):
     assert count(app, Enrolment) == 3  # the two new ones and the one already registered
     entries = count(app, AuditEntry, AuditEntry.action == Action.BULK_IMPORT)
     assert entries == 1
-    # The new official signs in for the first time with the code from the report.
+    # No password until the owner sets one; then the code from the report is the way in.
+    refused = app.test_client().post("/login", data={"identifier": "0912345001",
+                                                     "password": "!imported"})
+    assert refused.status_code == 422
     visitor = app.test_client()
     done = visitor.post("/password/code", data={"identifier": "0912345001", "code": code,
                                                 "new_password": NEW, "confirm": NEW})
@@ -239,3 +243,15 @@ def test_the_template_downloads(app, client, make_user, login):
     # The template, filled in, is accepted as it is.
     page = client.get(preview_url(upload(client, xlsx.data, "mau.xlsx"))).get_data(as_text=True)
     assert "Tài khoản mới: 1" in page
+
+
+def test_uploads_left_unconfirmed_go_after_a_day(app, client, make_user, login):
+    province_admin(make_user, login, client)
+    stale = preview_url(upload(client, csv_bytes(ROWS[:1])))
+    with app.app_context():
+        old = db.session.scalar(select(ImportUpload))
+        old.created_at = old.created_at - timedelta(hours=25)
+        db.session.commit()
+    assert client.get(stale).status_code == 404
+    preview_url(upload(client, csv_bytes(ROWS[1:2])))
+    assert count(app, ImportUpload) == 1
