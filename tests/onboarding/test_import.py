@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -19,6 +20,7 @@ from onetouch.accounts.models import AudienceGroup, ResetCode, User
 from onetouch.audit.models import Action, AuditEntry
 from onetouch.extensions import db
 from onetouch.learning.models import Enrolment
+from onetouch.onboarding import services
 from onetouch.onboarding.models import ImportUpload
 
 HEADER = ["Họ và tên", "Số điện thoại", "Email", "Xã, phường (mã hoặc tên)", "Nhóm đối tượng",
@@ -255,3 +257,20 @@ def test_uploads_left_unconfirmed_go_after_a_day(app, client, make_user, login):
     assert client.get(stale).status_code == 404
     preview_url(upload(client, csv_bytes(ROWS[1:2])))
     assert count(app, ImportUpload) == 1
+
+
+def test_an_import_that_fails_midway_writes_nothing(app, client, make_user, login,
+                                                    monkeypatch):
+    province_admin(make_user, login, client)
+    confirm = preview_url(upload(client, csv_bytes(ROWS[:2]))) + "/confirm"
+    users = count(app, User)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(services.codes, "issue_many", broken)
+    with pytest.raises(RuntimeError):
+        client.post(confirm)
+    assert count(app, User) == users
+    assert count(app, AuditEntry, AuditEntry.action == Action.BULK_IMPORT) == 0
+    assert count(app, ImportUpload, ImportUpload.confirmed_at.is_not(None)) == 0
