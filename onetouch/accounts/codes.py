@@ -25,7 +25,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts import roles, services, throttle
-from onetouch.accounts.models import ResetCode, User
+from onetouch.accounts.models import AudienceGroup, ResetCode, User
 from onetouch.accounts.signals import reset_code_issued
 from onetouch.core import clock, security_log
 from onetouch.core.rules import RuleError
@@ -77,15 +77,21 @@ def digest(code: str) -> str:
 
 
 def may_issue(issuer: User, learner: User) -> bool:
-    """Whether ``issuer`` may issue a code for ``learner``: their team member, an admin of
-    their province, a ministry admin. Never for an administrator (admins reset by e-mail: a
-    province admin must not take over a ministry admin's account), nor for a deleted account."""
+    """Whether ``issuer`` may issue a code for ``learner``: the team member who signed them up
+    (confirmed by the province), an admin of their province, a ministry admin. Never for an
+    administrator (admins reset by e-mail: a province admin must not take over a ministry
+    admin's account), nor for a deleted account."""
     if learner.deleted_at is not None or not learner.is_active or learner.id == issuer.id:
         return False
     if learner.has_roles:
         return False
-    return (learner.assisted_by_id == issuer.id
-            or roles.can_manage_province(issuer, learner.province_code))
+    return (learner.assisted_by_id == issuer.id and _confirmed_team_member(issuer)) \
+        or roles.can_manage_province(issuer, learner.province_code)
+
+
+def _confirmed_team_member(user: User) -> bool:
+    # Anyone may declare themselves a team member; only a confirmed one helps others.
+    return user.audience is AudienceGroup.DIGITAL_TEAM and user.official_confirmed_at is not None
 
 
 def issue(session: Session, learner: User, issuer: User | None, purpose: str = RESET) -> Issued:
@@ -150,11 +156,12 @@ def use(session: Session, identifier: str, code: str, new_password: str) -> User
         if throttle.count(session, key, GUESSES_PER_HOUR):
             security_log.event("reset_code_locked", user=user.id if user else None)
         raise CodeError(_l("Số điện thoại hoặc mã không đúng, hoặc mã đã hết hạn."), field="code")
-    services.set_password(user, new_password)  # the policy first: a refusal keeps the code
+    # As a reset link does (every session ends, failed log-ins forgiven, and whatever else
+    # listens to a reset); the policy is checked first: a refused password keeps the code.
+    services.reset_password(session, user, new_password)
     spent = session.execute(delete(ResetCode).where(ResetCode.id == stored.id))
-    if spent.rowcount != 1:  # another request used it a moment ago
+    if spent.rowcount != 1:  # another request used it a moment ago: all of this rolls back
         raise CodeError(_l("Số điện thoại hoặc mã không đúng, hoặc mã đã hết hạn."), field="code")
-    throttle.clear(session, user)
     session.execute(delete(throttle.ThrottleEvent).where(throttle.ThrottleEvent.key == key))
     security_log.event("password_reset_by_code", user=user.id, purpose=stored.purpose)
     return user

@@ -35,7 +35,8 @@ def audit_entries(app) -> list[AuditEntry]:
 
 
 def helper_and_citizen(make_user) -> tuple[int, int]:
-    helper = make_user(audience="digital_team", full_name="Anh Tổ Viên")  # +84912000001
+    helper = make_user(audience="digital_team", full_name="Anh Tổ Viên",  # +84912000001
+                       confirmed_days_ago=1)
     return helper, make_user(assisted_by=helper, full_name="Bà Tư")  # +84912000002
 
 
@@ -115,12 +116,18 @@ def test_an_unknown_phone_is_refused_like_a_wrong_code(app, client):
 
 def test_who_may_issue_a_code(app, client, make_user, login):
     helper, citizen = helper_and_citizen(make_user)
-    other_helper = make_user(audience="digital_team")
+    other_helper = make_user(audience="digital_team", confirmed_days_ago=1)
+    former = make_user(audience="digital_team", confirmed_days_ago=1)
+    theirs = make_user(assisted_by=former)
+    with app.app_context():  # the province withdrew the confirmation since
+        db.session.get(User, former).official_confirmed_at = None
+        db.session.commit()
     stranger = make_user(province="79")
     admin_01 = make_user(role="province_admin", role_province="01")
     minister = make_user(role="ministry_admin")
     for issuer, learner, status in (
         (other_helper, citizen, 403),  # did not sign her up
+        (former, theirs, 403),  # no longer a confirmed team member
         (helper, stranger, 403),
         (admin_01, stranger, 403),  # another province
         (admin_01, minister, 403),  # an admin resets by e-mail

@@ -49,7 +49,7 @@ def _people(make_user) -> dict:
 
     ids = {
         "learner": make("learner", province="01"), "other": make("other", province="79"),
-        "team": make("team", province="01", audience="digital_team"),
+        "team": make("team", province="01", audience="digital_team", confirmed_days_ago=1),
         "province": make("province", province="01", role="province_admin", role_province="01"),
         "ministry": make("ministry", province="01", role="ministry_admin"),
         "spare": make("spare", province="79", role="province_admin", role_province="79"),
