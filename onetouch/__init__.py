@@ -106,13 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.learners import views as learners
     from onetouch.learning import views as learning
     from onetouch.notifications import views as notifications
+    from onetouch.onboarding import views as onboarding
     from onetouch.privacy import views as privacy
     from onetouch.quizzes import views as quizzes
     from onetouch.stats import views as stats
 
     cache.init_app(app)
     for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
-                    learners, stats, notifications, api):
+                    learners, onboarding, stats, notifications, api):
         app.register_blueprint(feature.bp)
 
 
@@ -133,6 +134,7 @@ def register_commands(app: Flask) -> None:
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
     from onetouch.notifications.cli import notify_cli
+    from onetouch.onboarding.cli import import_users
     from onetouch.privacy.cli import purge_inactive
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
@@ -141,6 +143,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     users_cli.add_command(purge_inactive)  # a users command that needs the features above
+    users_cli.add_command(import_users)
     app.cli.add_command(users_cli)
     app.cli.add_command(learning_cli)
     app.cli.add_command(quizzes_cli)

@@ -3,8 +3,8 @@
 Learning announces ``enrolled`` and ``course_completed``; certificates issue on completion and
 announce ``certificate_issued`` and ``certificate_revoked``; accounts announce
 ``user_registered``, ``role_granted``, ``role_revoked``, ``sessions_ended``,
-``official_confirmed``, ``official_rejected`` and ``password_reset``; learning
-``requirement_created``, ``requirement_edited`` and ``requirement_cancelled``.
+``official_confirmed``, ``official_rejected``, ``reset_code_issued`` and ``password_reset``;
+learning ``requirement_created``, ``requirement_edited`` and ``requirement_cancelled``.
 Each receiver runs in the sender's transaction:
 
     quiz passed -> module/course completed (learning) -> certificate issued (certificates)
@@ -47,6 +47,7 @@ def connect_audit() -> None:
         (accounts.user_registered, audit.user_registered),
         (accounts.official_confirmed, audit.official_confirmed),
         (accounts.official_rejected, audit.official_rejected),
+        (accounts.reset_code_issued, audit.reset_code_issued),
         (learning.requirement_created, audit.requirement_created),
         (learning.requirement_edited, audit.requirement_edited),
         (learning.requirement_cancelled, audit.requirement_cancelled),

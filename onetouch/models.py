@@ -3,6 +3,7 @@
 from onetouch.accounts.models import (
     AudienceGroup,
     Consent,
+    ResetCode,
     Role,
     RoleGrant,
     ThrottleEvent,
@@ -23,6 +24,7 @@ from onetouch.content.models import (
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
 from onetouch.notifications.models import ChannelChoice, Notification, ReminderMark
+from onetouch.onboarding.models import ImportUpload
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 from onetouch.stats.models import (
     AreaDay,
@@ -49,6 +51,7 @@ __all__ = [
     "DailyCourseActivity",
     "DailyRegistrations",
     "Enrolment",
+    "ImportUpload",
     "LegacyProvince",
     "Module",
     "ModuleProgress",
@@ -62,6 +65,7 @@ __all__ = [
     "QuizKind",
     "ReminderMark",
     "RequiredTraining",
+    "ResetCode",
     "Role",
     "RoleGrant",
     "StatusEntry",

@@ -105,3 +105,17 @@ class GrantRoleForm(FlaskForm):
         (Role.MINISTRY_ADMIN.value, _l("Quản trị cấp bộ"))]))
     province_code = SelectField(_l("Tỉnh, thành phố (với quản trị tỉnh)"), validate_choice=False,
                                 validators=[Optional()])
+
+
+class CodeResetForm(FlaskForm):
+    """A one-time code from a team member or an admin, and the new password."""
+
+    identifier = StringField(_l("Số điện thoại (hoặc email) đã đăng ký"),
+                             validators=[DataRequired(REQUIRED), Length(max=254)])
+    code = StringField(_l("Mã 8 ký tự"), validators=[DataRequired(REQUIRED), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "spellcheck": "false",
+                                  "autocapitalize": "characters"})
+    new_password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED),
+                                                                 Length(max=128)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        DataRequired(REQUIRED), EqualTo("new_password", _l("Hai mật khẩu không giống nhau."))])

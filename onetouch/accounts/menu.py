@@ -37,6 +37,7 @@ PAGES = (
     Page("/admin/learners", _l("Danh sách người học")),
     Page("/admin/required", _l("Khóa học bắt buộc và báo cáo")),
     Page("/admin/officials", _l("Xác nhận cán bộ, tổ viên")),
+    Page("/admin/import", _l("Nhập danh sách người dùng")),
     Page("/admin/users", _l("Người dùng và vai trò"), ministry_only=True),
     Page("/admin/certificates", _l("Thu hồi chứng chỉ"), ministry_only=True),
     Page("/admin/audit", _l("Nhật ký quản trị")),

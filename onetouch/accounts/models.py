@@ -255,3 +255,21 @@ class ThrottleEvent(db.Model):
     # "login:user:12", "login:id:<keyed hash of an unknown identifier>", "reset:user:12"
     key: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ResetCode(db.Model):
+    """A one-time code to set a new password without e-mail, read to the learner by whoever
+    issued it (a team member, an admin) or printed in a bulk import's report. Only a keyed
+    hash is kept; a user has at most one live code, as issuing another deletes the old one."""
+
+    __tablename__ = "reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    # "reset" (24 hours, issued by a helper) or "welcome" (7 days, a bulk import's new account)
+    purpose: Mapped[str] = mapped_column(String(20))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]

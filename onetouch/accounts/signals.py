@@ -23,3 +23,7 @@ official_rejected = _signals.signal("official-rejected")
 
 # Sent when a password is reset (the owner was not logged in): sender=the User, session=...
 password_reset = _signals.signal("password-reset")
+
+# Sent when a helper issues a one-time password code for a learner: sender=the learner (User),
+# session=..., actor=the team member or admin who issued it.
+reset_code_issued = _signals.signal("reset-code-issued")

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, or_, select
 
 from onetouch.accounts import (
+    code_views,
     logins,
     menu,
     notices,
@@ -46,6 +47,7 @@ from onetouch.text import sorted_names
 bp = Blueprint("accounts", __name__)
 session_views.add_routes(bp)  # the sessions page, remember-me return, re-authentication
 official_views.add_routes(bp)  # the queue of declared officials, confirmed or refused
+code_views.add_routes(bp)  # one-time password codes issued by a helper
 
 INVALID = 422
 

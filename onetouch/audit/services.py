@@ -67,6 +67,13 @@ def sessions_ended(user: User, session: Session, actor: User | None = None, **ex
            target_name=_user_name(user), province_code=user.province_code)
 
 
+def reset_code_issued(user: User, session: Session, actor: User | None = None,
+                      **extra) -> None:
+    record(session, Action.PASSWORD_RESET_BY_HELPER, actor=actor, target_type="user",
+           target_id=user.id, target_name=_user_name(user), province_code=user.province_code,
+           details=str(_l("Mã đặt lại mật khẩu dùng một lần, hiệu lực 24 giờ")))
+
+
 def user_registered(user: User, session: Session, **extra) -> None:
     if user.assisted_by is None:
         return

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -97,7 +97,28 @@ def refuse_nul_characters():
         abort(400)
 
 
+def larger_body(limit: int):
+    """A route that takes bodies up to ``limit`` bytes (a spreadsheet upload), instead of
+    MAX_CONTENT_LENGTH; the decorator goes right under the route's."""
+
+    def mark(view):
+        view.max_content_length = limit
+        return view
+
+    return mark
+
+
+def _body_limit() -> None:
+    # First of all hooks: the CSRF check and refuse_nul_characters read the form, and the
+    # limit in force then is the one that counts.
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "max_content_length", None)
+    if limit:
+        request.max_content_length = limit
+
+
 def init_app(app: Flask) -> None:
     """Before the blueprints: their rules are compiled with the converters known then."""
     app.url_map.converters["id"] = IdConverter
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_limit)
     app.before_request(refuse_nul_characters)

@@ -59,6 +59,16 @@ ROUTES = {
     "accounts.assisted_register": R("/assist/register", GET=(LOGIN, 403, 200, 403, 403),
                                     POST=(LOGIN, 403, 422, 403, 403)),
     "accounts.assisted_list": R("/assist", GET=MEMBERS),
+    # {helped} was signed up by the team member, in province 01.
+    "accounts.issue_reset_code": R("/password/code/issue/{helped}",
+                                   POST=(LOGIN, 403, 200, 200, 200)),
+    "accounts.reset_with_code": R("/password/code", GET=EVERYONE, POST=422),
+    "onboarding.upload": R("/admin/import", GET=ADMINS, POST=(LOGIN, 403, 403, 422, 422)),
+    # No upload of that id: an admin finds none (a province admin gets 403 for another's).
+    "onboarding.preview": R("/admin/import/no-such-upload", GET=(LOGIN, 403, 403, 404, 404)),
+    "onboarding.confirm": R("/admin/import/no-such-upload/confirm",
+                            POST=(LOGIN, 403, 403, 404, 404)),
+    "onboarding.template": R("/admin/import/template.csv", GET=ADMINS),
     "accounts.sessions": R("/profile/sessions", GET=MEMBERS),
     # Nobody's session: each member is refused another's (or a missing) session alike.
     "accounts.end_session": R("/profile/sessions/999999/end", POST=(LOGIN, 404, 404, 404, 404)),
