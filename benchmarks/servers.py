@@ -65,13 +65,21 @@ class Server:
 
 
 @contextmanager
-def served(app: str, env: dict, code: Path, port: int, workers: int | None = None):
+def served(app: str, env: dict, code: Path, port: int, workers: int | None = None,
+           proxy: bool = False):
     """``app`` under gunicorn with the project's settings (``gunicorn.conf.py``); with
-    ``workers``, that many sync workers. Yields the Server."""
+    ``workers``, that many sync workers; with ``proxy``, as ``make run`` serves it: nginx on
+    the port (started and stopped by gunicorn.conf.py), gunicorn on a socket behind it.
+    Yields the Server."""
     sizing = ["--workers", str(workers), "--worker-class", "sync"] if workers else []
+    if proxy:
+        binding, env = [], {**env, "ONETOUCH_PROXY": "nginx",
+                            "ONETOUCH_BIND": f"127.0.0.1:{port}"}
+    else:
+        binding, env = ["--bind", f"127.0.0.1:{port}"], {**env, "ONETOUCH_PROXY": "none"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *sizing,
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app], cwd=code,
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *sizing, *binding,
+         "--access-logfile", "/dev/null", app], cwd=code,
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}", app)
