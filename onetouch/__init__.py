@@ -14,7 +14,6 @@ from onetouch.extensions import (
     install_template_gettext,
     limiter,
     login_manager,
-    migrate,
     select_locale,
 )
 from onetouch.listeners import register_listeners, register_page_parts
@@ -44,7 +43,11 @@ def create_app(test_config: dict | None = None, production: bool = False) -> Fla
     register_page_parts(app)
     register_errorhandlers(app)
     transaction.init_app(app)
-    register_commands(app)
+    if not production:
+        # The commands, and Alembic under `flask db`, are the shell's: a server answering
+        # requests never runs them, and Flask-Migrate with Alembic is 126 modules and some
+        # 9 MB in every process (benchmarks/README.md, "Memory of the default server").
+        register_commands(app)
     security.init_app(app)
     return app
 
@@ -61,8 +64,6 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from pathlib import Path
-
     from limits.errors import ConfigurationError
 
     from onetouch import (
@@ -75,8 +76,6 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
-                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -121,6 +120,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from pathlib import Path
+
+    from flask_migrate import Migrate
     from flask_migrate.cli import db as migrations
 
     from onetouch.accounts.cli import users_cli
@@ -134,6 +136,8 @@ def register_commands(app: Flask) -> None:
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
 
+    Migrate(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
+            render_as_batch=True, compare_type=True)
     app.cli.add_command(database_cli(migrations))
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
