@@ -3,6 +3,7 @@ statistics, all at once, for a bounded time.
 
     python benchmarks/campaign.py                                  # SQLite, then PostgreSQL
     python benchmarks/campaign.py --engine postgresql --users 32 --seconds 60
+    python benchmarks/campaign.py --proxy       # as make run serves: nginx in front of gunicorn
     python benchmarks/campaign.py --base-url http://127.0.0.1:8080  # a server already running,
                                                   # through a proxy for instance (then switch
                                                   # its rate limits off: every visitor here
@@ -103,7 +104,7 @@ def self_served(engine: str, args, library: Library) -> dict:
             if args.seed_learners:
                 flask(env, ROOT, "demo", "seed", "--learners", str(args.seed_learners))
             certificates = count_rows(env, "certificates")
-            with served("wsgi:app", env, ROOT, PORT, args.workers) as app:
+            with served("wsgi:app", env, ROOT, PORT, args.workers, args.proxy) as app:
                 result = load(app.url, library, args, url,
                               (app.pid, server.pid() if server else None))
             result["certificates_issued"] = count_rows(env, "certificates") - certificates
@@ -124,6 +125,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warm-up", type=float, default=5)
     parser.add_argument("--workers", type=int, help="default: gunicorn.conf.py's")
+    parser.add_argument("--proxy", action="store_true",
+                        help="serve as make run does: nginx in front, gunicorn on a socket")
     parser.add_argument("--seed-learners", type=int, default=100_000)
     parser.add_argument("--courses", type=Path, default=ROOT / "courses")
     parser.add_argument("--seed", type=int, default=1)

@@ -171,6 +171,7 @@ def measure(workers: int, rounds: int, documents: bool, checkout: Path) -> dict:
             capture_output=True, text=True).stdout.strip() if documents else None
         port = free_port()
         env = {**env, "ONETOUCH_PROXY": "none", "ONETOUCH_BIND": f"127.0.0.1:{port}",
+               "ONETOUCH_PUBLIC_URL": f"http://127.0.0.1:{port}",  # wsgi.py needs it
                "WEB_CONCURRENCY": str(workers)}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -29,16 +30,32 @@ def prepare(instance: Path, code: Path, database_url: str | None, courses: Path 
     env = {key: value for key, value in os.environ.items()
            if not key.startswith("ONETOUCH_") and key != "DATABASE_URL"}
     env |= {"ONETOUCH_INSTANCE_PATH": str(instance), "ONETOUCH_RATELIMIT_ENABLED": "false",
-            "PYTHONPATH": str(code), "ONETOUCH_LOG_LEVEL": "warning"}
+            "PYTHONPATH": str(code), "ONETOUCH_LOG_LEVEL": "warning",
+            # wsgi.py serves the public and needs its address (make run sets the same).
+            "ONETOUCH_PUBLIC_URL": "http://127.0.0.1:8000"}
     if courses:
         env["ONETOUCH_COURSES_PATH"] = str(courses)
     if database_url:
-        env["DATABASE_URL"] = database_url
+        # PostgreSQL may be shared by several servers: the keys come from the configuration.
+        env |= {"DATABASE_URL": database_url, **shared_keys()}
     for step in (("db", "upgrade"), ("geo", "load"), ("courses", "sync")):
         done = flask(env, code, *step)
         if done.returncode:
             raise SystemExit(f"flask {' '.join(step)} failed:\n{done.stderr}")
     return env
+
+
+def shared_keys() -> dict:
+    """A throwaway secret key and credential signing key, as every node of one database gets
+    them from its configuration."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption())
+    return {"ONETOUCH_SECRET_KEY": secrets.token_hex(32),
+            "ONETOUCH_CREDENTIAL_SIGNING_KEY": pem.decode()}
 
 
 @dataclass
@@ -48,13 +65,21 @@ class Server:
 
 
 @contextmanager
-def served(app: str, env: dict, code: Path, port: int, workers: int | None = None):
+def served(app: str, env: dict, code: Path, port: int, workers: int | None = None,
+           proxy: bool = False):
     """``app`` under gunicorn with the project's settings (``gunicorn.conf.py``); with
-    ``workers``, that many sync workers. Yields the Server."""
+    ``workers``, that many sync workers; with ``proxy``, as ``make run`` serves it: nginx on
+    the port (started and stopped by gunicorn.conf.py), gunicorn on a socket behind it.
+    Yields the Server."""
     sizing = ["--workers", str(workers), "--worker-class", "sync"] if workers else []
+    if proxy:
+        binding, env = [], {**env, "ONETOUCH_PROXY": "nginx",
+                            "ONETOUCH_BIND": f"127.0.0.1:{port}"}
+    else:
+        binding, env = ["--bind", f"127.0.0.1:{port}"], {**env, "ONETOUCH_PROXY": "none"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *sizing,
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app], cwd=code,
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *sizing, *binding,
+         "--access-logfile", "/dev/null", app], cwd=code,
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(f"http://127.0.0.1:{port}", app)

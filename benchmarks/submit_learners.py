@@ -11,26 +11,31 @@ every required module done and an open final exam, its paper drawn as ``/quizzes
 draws it. Rows are written in bulk and the rollups recounted by ``flask stats rebuild``'s
 function, so ``flask stats check`` agrees before the run. OUTPUT gets one JSON line per
 learner: the submission of the right answers (path, session cookie, form body). The cookie is
-made by the app's own session and CSRF code, as a log-in through the form would make it
-(logging in 10,000 learners would cost 10,000 argon2 hashes and measure nothing here).
+made by the app's own session and CSRF code over a session row of its own, as a log-in
+through the form would make them (logging in 10,000 learners would cost 10,000 argon2 hashes
+and measure nothing here).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import secrets
 import sys
+import time
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import session as flask_session
-from flask_login import login_user
+from flask_login.utils import _create_identifier
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, insert, select
 
 from onetouch import create_app
+from onetouch.accounts import logins
 from onetouch.accounts.consent import NOTICE_VERSION
-from onetouch.accounts.models import AudienceGroup, User
+from onetouch.accounts.models import AudienceGroup, User, UserSession
+from onetouch.accounts.session import SEEN
 from onetouch.content.models import Course, Module, Question, Quiz, QuizKind
 from onetouch.db import utcnow
 from onetouch.extensions import db
@@ -43,18 +48,6 @@ from onetouch.text import digest
 
 USER_AGENT = "onetouch-load"  # as benchmarks/loadgen.py sends it
 REMOTE_ADDR = "127.0.0.1"
-
-
-class Learner:
-    """What Flask-Login needs to log a learner in: no database object."""
-
-    is_active = True
-
-    def __init__(self, user_id: int) -> None:
-        self.user_id = user_id
-
-    def get_id(self) -> str:
-        return f"{self.user_id}:1"
 
 
 def right_answers(paper: list[dict]) -> dict:
@@ -73,7 +66,7 @@ def right_answers(paper: list[dict]) -> dict:
 
 
 def write_rows(session, count: int, course: Course, rng: random.Random) -> list[tuple]:
-    """The learners' rows; (user id, attempt id, paper) for each."""
+    """The learners' rows and session rows; (session token, attempt id, paper) for each."""
     final = session.scalar(select(Quiz).where(Quiz.course_id == course.id,
                                               Quiz.kind == QuizKind.FINAL))
     bank = list(session.scalars(select(Question).where(Question.quiz_id == final.id,
@@ -111,18 +104,26 @@ def write_rows(session, count: int, course: Course, rng: random.Random) -> list[
              "deadline_at": deadline}
             for user_id, enrolment_id, paper in zip(user_ids, enrolment_ids, drawn,
                                                     strict=True)]).all()
-    return list(zip(user_ids, attempt_ids, drawn, strict=True))
+    tokens = [secrets.token_urlsafe(logins.TOKEN_BYTES) for _ in user_ids]
+    # A session row each, as a log-in through the form begins one (accounts/logins.py).
+    session.execute(insert(UserSession), [
+        {"user_id": user_id, "token_hash": logins.digest(token), "version": 1,
+         "device": "benchmark", "created_at": now, "renewed_at": now, "last_seen_at": now}
+        for user_id, token in zip(user_ids, tokens, strict=True)])
+    return list(zip(tokens, attempt_ids, drawn, strict=True))
 
 
-def submission(app, user_id: int, attempt_id: int, paper: list[dict]) -> dict:
+def submission(app, token: str, attempt_id: int, paper: list[dict]) -> dict:
     """The learner's session cookie and the form that submits their paper rightly."""
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": REMOTE_ADDR,
                                                      "HTTP_USER_AGENT": USER_AGENT}):
-        login_user(Learner(user_id))
-        token = generate_csrf()
+        # What accounts/session.py keeps in the cookie of a session it began.
+        flask_session.update({"_user_id": token, "_fresh": True, "_id": _create_identifier(),
+                              SEEN: int(time.time())})
+        csrf = generate_csrf()
         cookie = app.session_interface.get_signing_serializer(app).dumps(dict(flask_session))
-    body = urlencode({**right_answers(paper), "csrf_token": token}, doseq=True)
-    return {"path": f"/attempts/{attempt_id}", "user": user_id,
+    body = urlencode({**right_answers(paper), "csrf_token": csrf}, doseq=True)
+    return {"path": f"/attempts/{attempt_id}",
             "cookie": f"{app.config['SESSION_COOKIE_NAME']}={cookie}", "body": body}
 
 
@@ -135,8 +136,8 @@ def main(count: int, course_slug: str, seed: int, output: str) -> None:
         rollups.rebuild(db.session)
         db.session.commit()
     with open(output, "w", encoding="utf-8") as out:
-        for user_id, attempt_id, paper in learners:
-            out.write(json.dumps(submission(app, user_id, attempt_id, paper)) + "\n")
+        for token, attempt_id, paper in learners:
+            out.write(json.dumps(submission(app, token, attempt_id, paper)) + "\n")
 
 
 if __name__ == "__main__":

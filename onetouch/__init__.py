@@ -14,7 +14,6 @@ from onetouch.extensions import (
     install_template_gettext,
     limiter,
     login_manager,
-    migrate,
     select_locale,
 )
 from onetouch.listeners import register_listeners, register_page_parts
@@ -45,6 +44,11 @@ def create_app(test_config: dict | None = None, production: bool = False) -> Fla
     register_errorhandlers(app)
     transaction.init_app(app)
     register_commands(app)
+    if not production:
+        # Alembic is the shell's (`flask db upgrade`): a server answering requests never runs
+        # it, and Flask-Migrate with Alembic is 126 modules and about 9 MB in every process
+        # (benchmarks/README.md, "Memory of the default server").
+        register_migrations(app)
     security.init_app(app)
     return app
 
@@ -61,8 +65,6 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from pathlib import Path
-
     from limits.errors import ConfigurationError
 
     from onetouch import (
@@ -75,8 +77,6 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
-                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -123,13 +123,26 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
-def register_commands(app: Flask) -> None:
+def register_migrations(app: Flask) -> None:
+    """``flask db``: Alembic's migrations with the backup and restore commands."""
+    from pathlib import Path
+
+    from flask_migrate import Migrate
     from flask_migrate.cli import db as migrations
 
+    from onetouch.core.cli import database_cli
+
+    Migrate(app, db, directory=str(Path(app.root_path).parent / MIGRATIONS_DIR),
+            render_as_batch=True, compare_type=True)
+    app.cli.add_command(database_cli(migrations))
+
+
+def register_commands(app: Flask) -> None:
+    # Imported in gunicorn's master too: the features' modules they load are then shared by
+    # the workers rather than loaded by each (measured: benchmarks/README.md, "Memory").
     from onetouch.accounts.cli import users_cli
     from onetouch.certificates.cli import certificates_cli
     from onetouch.content.cli import courses_cli
-    from onetouch.core.cli import database_cli
     from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
     from onetouch.learning.cli import learning_cli
@@ -139,7 +152,6 @@ def register_commands(app: Flask) -> None:
     from onetouch.quizzes.cli import quizzes_cli
     from onetouch.stats.cli import stats_cli
 
-    app.cli.add_command(database_cli(migrations))
     app.cli.add_command(geo_cli)
     app.cli.add_command(courses_cli)
     users_cli.add_command(purge_inactive)  # a users command that needs the features above

@@ -49,6 +49,9 @@ DEFAULTS = {
     # An account nobody has logged in to for this many years is anonymised by
     # ``flask users purge-inactive`` (privacy/cli.py; README, "Personal data").
     "INACTIVE_ACCOUNT_YEARS": 3,
+    # False behind a pooler that hands each transaction any server connection (PgBouncer
+    # before 1.21 in transaction mode): see prepared_statements() and docs/capacity.md.
+    "DATABASE_PREPARED_STATEMENTS": True,
 }
 POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOLUTE_HOURS",
             "REMEMBER_COOKIE_DURATION", "REAUTH_MINUTES", "LOGIN_FAILURES_PER_HOUR",
@@ -102,6 +105,7 @@ def load(app: Flask, test_config: dict | None, production: bool = False) -> None
         app.config.from_mapping(test_config)
     _check_positive(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    prepared_statements(app.config)
     keys_and_counters(app)
     app.config["PRODUCTION"] = production and not (app.debug or app.testing)
     app.config["PUBLIC_URL"] = public_url(app.config.get("PUBLIC_URL"),
@@ -132,6 +136,23 @@ def keys_and_counters(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         folder = ensure_instance_folder(app.instance_path)
         app.config["RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / RATELIMIT_FILE}"
+
+
+def prepared_statements(config) -> None:
+    """On PostgreSQL, psycopg prepares a statement on the server after its fifth run on a
+    connection and then refers to it by name. Behind a transaction pooler the next
+    transaction may reach another server connection, where the name is unknown ("prepared
+    statement _pg3_0 does not exist"): with DATABASE_PREPARED_STATEMENTS false, none is
+    prepared. The app keeps no other state in a connection between transactions."""
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    if not isinstance(config["DATABASE_PREPARED_STATEMENTS"], bool):
+        raise ConfigError("DATABASE_PREPARED_STATEMENTS must be true or false, not "
+                          f"{config['DATABASE_PREPARED_STATEMENTS']!r}.")
+    if not config["DATABASE_PREPARED_STATEMENTS"]:
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])  # DEFAULTS' own dict stays as is
+        options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def public_url(value, production: bool) -> str | None:

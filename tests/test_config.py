@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from onetouch import create_app
-from onetouch.config import ConfigError
+from onetouch.config import DEFAULTS, ConfigError
 from tests.fixtures.apps import TEST_SIGNING_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +85,29 @@ def test_postgresql_urls_use_psycopg_3(instance, monkeypatch, scheme):
     monkeypatch.setenv("ONETOUCH_CREDENTIAL_SIGNING_KEY", TEST_SIGNING_KEY)
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
     assert uri == "postgresql+psycopg://user:pw@db.example/onetouch"
+
+
+@pytest.mark.parametrize(("value", "threshold"), [(None, "default"), ("false", None)])
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(
+        instance, monkeypatch, value, threshold):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://user:pw@db.example/onetouch")
+    monkeypatch.setenv("ONETOUCH_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("ONETOUCH_CREDENTIAL_SIGNING_KEY", TEST_SIGNING_KEY)
+    if value:
+        monkeypatch.setenv("ONETOUCH_DATABASE_PREPARED_STATEMENTS", value)
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert options.get("connect_args", {}).get("prepare_threshold", "default") == threshold
+    assert "connect_args" not in DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def test_prepared_statements_take_true_or_false(instance, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://user:pw@db.example/onetouch")
+    monkeypatch.setenv("ONETOUCH_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("ONETOUCH_CREDENTIAL_SIGNING_KEY", TEST_SIGNING_KEY)
+    monkeypatch.setenv("ONETOUCH_DATABASE_PREPARED_STATEMENTS", "no")
+    with pytest.raises(ConfigError, match="DATABASE_PREPARED_STATEMENTS must be true or false"):
+        create_app()
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "CREDENTIAL_SIGNING_KEY"])
