@@ -1,5 +1,7 @@
 """Every page type at 360 px: no serious or critical accessibility violation (axe-core), no
-sideways scrolling, and a screenshot in tests/browser/screenshots/ for a person to review."""
+sideways scrolling, and a screenshot in tests/browser/screenshots/ for a person to review. And
+every page type at 200% zoom of a 1280-px window with the larger text chosen: a 640-px wide
+page, twice as dense, which must still not scroll sideways."""
 
 from __future__ import annotations
 
@@ -12,24 +14,49 @@ from tests.browser.pages import PAGE_TYPES, people_and_progress
 pytestmark = pytest.mark.slow  # a browser and a server, each a process of its own
 
 
+# Zooming to 200% halves the width a page has in CSS pixels and doubles the pixels per one.
+ZOOMED = {"viewport": {"width": 640, "height": 384}, "device_scale_factor": 2}
+
+
+def _contexts(site, browser, data, larger_text: bool = False, **options):
+    """A browser context for each person who sees the pages (a visitor, and logged in as each
+    of the others): a page type needs a new page, not a new browser."""
+    people = {"learner": data.learner, "helper": data.helper, "admin": site.admin}
+    contexts = {who: checks.open_context(browser, site.base, **options)
+                for who in (None, *people)}
+    for who in contexts:
+        page = contexts[who][0].new_page()
+        if larger_text:
+            page.goto("/text-size/large")
+        if who is not None:
+            learner.log_in(page, people[who].identifier, people[who].password)
+        page.close()
+    return contexts
+
+
+def _close(contexts) -> None:
+    for context, _ in contexts.values():
+        context.close()
+    for _, guard in contexts.values():
+        guard.check()
+
+
 @pytest.fixture(scope="module")
 def tour(site, browser):
-    """The data behind the pages, and a phone for each person who sees them (a visitor,
-    logged in as each of the others), kept for the module: a page type needs a new page, not a
-    new browser. A request to another origin fails the module's last test."""
+    """The data behind the pages, and a phone for each person, kept for the module. A request
+    to another origin fails the module's last test."""
     data = people_and_progress(site)
-    people = {"learner": data.learner, "helper": data.helper, "admin": site.admin}
-    phones = {who: checks.open_context(browser, site.base, viewport=PHONE)
-              for who in (None, *people)}
-    for who, person in people.items():
-        page = phones[who][0].new_page()
-        learner.log_in(page, person.identifier, person.password)
-        page.close()
+    phones = _contexts(site, browser, data, viewport=PHONE)
     yield data, {who: context for who, (context, _) in phones.items()}
-    for context, _ in phones.values():
-        context.close()
-    for _, guard in phones.values():
-        guard.check()
+    _close(phones)
+
+
+@pytest.fixture(scope="module")
+def zoomed_tour(site, browser, tour):
+    data, _ = tour
+    screens = _contexts(site, browser, data, larger_text=True, **ZOOMED)
+    yield data, {who: context for who, (context, _) in screens.items()}
+    _close(screens)
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda page_type: page_type.name)
@@ -47,5 +74,18 @@ def test_page_type_at_360_px(page_type, tour):
         if overflow := checks.horizontal_overflow(page):
             problems.append(f"sideways scrolling: {overflow}")
         assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES, ids=lambda page_type: page_type.name)
+def test_page_type_at_200_percent_zoom_with_larger_text(page_type, zoomed_tour):
+    data, screens = zoomed_tour
+    page = screens[page_type.who].new_page()
+    try:
+        page.goto(page_type.path(data))
+        assert page.evaluate("document.documentElement.classList.contains('text-large')")
+        overflow = checks.horizontal_overflow(page)
+        assert not overflow, f"sideways scrolling at 200% zoom: {overflow}"
     finally:
         page.close()
