@@ -2,7 +2,8 @@
 form, with values of every kind (text in any script, NUL, digits of other scripts, numbers past
 any column, days outside any calendar, repeated fields): the answer is never a 500. Bounded,
 and run on both engines: PostgreSQL refuses what SQLite stores (a NUL, a number too long).
-The quiz answer form has its own test (tests/quizzes/test_fuzz.py).
+The quiz answer form has its own test (tests/quizzes/test_fuzz.py); the upload of a bulk import has
+its own bad-file tests (tests/onboarding).
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
 # Every query parameter a view reads, and the pages that read them (as the ministry admin,
 # who may open them all; {field}s are the world's).
 QUERY_PARAMETERS = ("q", "page", "audience", "number", "scheme", "course", "from", "to",
-                    "province", "action", "export", "next", "v")
+                    "province", "action", "export", "next", "v", "commune", "status", "sort",
+                    "dir")
 QUERY_PAGES = (
     "/courses", "/search", "/stats", "/stats/export.csv", "/stats/export.xlsx",
     "/stats/provinces/01", "/stats/provinces/01/export.csv", "/admin/audit", "/admin/users",
     "/admin/certificates", "/verify", "/admin/required/{requirement}", "/register", "/login",
     "/lang/en", "/courses/{course}/assets/{asset}", "/api/v1/stats/provinces",
     "/api/v1/stats/provinces/01/communes", "/api/v1/stats/timeseries",
+    "/admin/learners", "/admin/learners/export.csv", "/admin/officials",
+    "/admin/required/{requirement}/export.xlsx", "/admin/required/{requirement}/overdue",
+    "/admin/required/{requirement}/pending/export.csv", "/notifications", "/password/code",
 )
 # Every form: its address, who sends it (a column of the matrix) and its fields.
 PLACE = ("province_code", "commune_code", "choose_province")
@@ -42,7 +47,15 @@ FORMS = (
     ("/assist/register", "team", (*PERSON, *PLACE, "password", "confirm", "consent")),
     ("/admin/users/{other}/roles", "ministry", ("role", "province_code")),
     ("/admin/required", "ministry",
-     ("course_id", "audience", "province_code", "starts_on", "deadline")),
+     ("course_id", "title", "audience", "province_code", "starts_on", "deadline", "grace_days",
+      "confirm_past")),
+    ("/admin/required/{requirement}/edit", "ministry",
+     ("title", "audience", "province_code", "deadline", "grace_days", "confirm_past")),
+    ("/admin/required/{requirement}/cancel", "ministry", ("sure",)),
+    ("/admin/officials/confirm", "ministry", ("user_id",)),
+    ("/password/code", "anonymous", ("identifier", "code", "new_password", "confirm")),
+    ("/notifications/settings", "learner", ("email", "sms")),
+    ("/notifications/read", "learner", ("id",)),
     ("/admin/certificates/{certificate}/revoke", "ministry", ("reason",)),
     ("/courses/{course}/enrol", "learner", ()),
     ("/quizzes/{quiz}/start", "learner", ()),
