@@ -24,6 +24,8 @@ var PRECACHE = [OFFLINE, UNSAVED, 'static/css/site.css', 'static/js/pwa.js', 'fa
 
 var STATIC_PATHS = [/^static\//, /^courses\/[^/]+\/assets\//, /^favicon\.ico$/];
 var PAGE_PATHS = [/^$/, /^courses$/, /^courses\/[^/]+$/, /^courses\/[^/]+\/[^/.]+$/];
+// Beside the lessons, a course's own page that is the learner's: asking whether to leave it.
+var NEVER_PATHS = [/^courses\/[^/]+\/leave$/];
 var ACCOUNT_CHANGES = [/^login$/, /^logout$/];
 
 function matches(patterns, path) {
@@ -34,6 +36,7 @@ function matches(patterns, path) {
  * and `search` (the query, '' or '?...'): 'static', 'page' or null (the network alone). */
 function kindOf(path, search) {
   if (matches(STATIC_PATHS, path)) return 'static';
+  if (matches(NEVER_PATHS, path)) return null;
   if (matches(PAGE_PATHS, path) && (search === '' || path === 'courses')) return 'page';
   return null;
 }
