@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from onetouch.accounts.models import User
 from onetouch.extensions import db
+from onetouch.learners import services
 from onetouch.privacy.erasure import Reason, delete_account
 from tests.learners.conftest import listed
 
@@ -72,9 +73,13 @@ def test_a_login_does_not_touch_the_index(app, world, sqlite_only):
         _in_step()
 
 
+@pytest.mark.parametrize("limit", [0, services.NAME_INDEX_LIMIT])
 @pytest.mark.parametrize("text_", ["nguyen hoa", "thi", "v hoa"])
-def test_several_words_each_begin_a_word_of_the_name(as_ministry, world, text_):
-    """The words are ANDed, each a prefix of some word, on either engine."""
+def test_several_words_each_begin_a_word_of_the_name(as_ministry, world, monkeypatch, limit,
+                                                     text_):
+    """The words are ANDed, each a prefix of some word, on either engine, whether the
+    matches are read from the word index (few) or found by walking the names (many)."""
+    monkeypatch.setattr(services, "NAME_INDEX_LIMIT", limit)
     expected = {"nguyen hoa": [world["hoa"]], "thi": [world["hoa"], world["hcm"]],
                 "v hoa": [world["hcm"]]}[text_]
     assert sorted(listed(as_ministry.get("/admin/learners", query_string={"q": text_}))) \
