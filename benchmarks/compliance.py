@@ -22,6 +22,7 @@ copy (``learning/compliance_cache.py``). Writes benchmarks/results/compliance.js
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -158,6 +159,7 @@ def measure(instance: str, args) -> dict:
 
     app = create_app()
     facts = {"load_average_before": os.getloadavg(), **prepare(app)}
+    gc.freeze()  # as gunicorn.conf.py's pre_fork does for each worker (see learners.py)
     ministry, province = logged_in(app, MINISTRY), logged_in(app, PROVINCE)
     base, code = f"/admin/required/{facts['requirement']}", facts["province"]
     deep = max(1, int(facts["pending_pages"] * 0.9))
