@@ -17,6 +17,7 @@ benchmarks/results/learners.json, with the load average before and after.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -40,6 +41,10 @@ from onetouch.geo.models import Commune
 from onetouch.learning.models import RequiredTraining
 
 ROOT = Path(__file__).resolve().parent.parent
+# A server of ``make run`` (gunicorn, preload_app) freezes what the master loaded before it
+# forks a worker (gunicorn.conf.py, pre_fork), so a worker's full garbage collection does not
+# scan the application's objects. Frozen here the same way after the app is made; without it
+# (``--no-freeze``) about one request in a hundred carries a full collection, ~75 ms of CPU.
 PASSWORD = "Trau-Vang!Song-Hong-27"  # noqa: S105  (throwaway benchmark accounts)
 PEOPLE = {"province": "+84912700001", "ministry": "+84912700002", "learner": "+84912700003"}
 CSRF_FIELD = r'name="csrf_token"[^>]*value="([^"]+)"'
@@ -127,17 +132,22 @@ def _percentiles(values: list[float], unit: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--no-freeze", action="store_true", help="leave the app's objects to "
+                        "the garbage collector (a worker of make run freezes them)")
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
         found = prepare()
+    if not args.no_freeze:
+        gc.freeze()  # as gunicorn.conf.py's pre_fork does for each worker (above)
     results, load_before = {}, os.getloadavg()
     for role in ("province", "ministry"):
         client = logged_in(app, PEOPLE[role])
         for name, url in cases(found).items():
             results[f"{role}: {name}"] = {"url": url, **timed(client, url, args.requests)}
             print(role, name, results[f"{role}: {name}"], flush=True)
-    report = {"command": f"python benchmarks/learners.py --requests {args.requests}",
+    report = {"command": f"python benchmarks/learners.py --requests {args.requests}"
+                         + (" --no-freeze" if args.no_freeze else ""),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -54,6 +54,8 @@ TITLE_WEIGHT = 10.0
 # What the migration makes and the models do not declare: Alembic's comparison of the
 # models with the database skips these names (see migrations/env.py).
 INDEX_TABLE = "search_index"
+# The learners' name index (migration 9d2f6b8e4c17, SQLite only): skipped the same way.
+NAME_INDEX_TABLE = "user_names"
 INDEX_COLUMN = "search_vector"
 INDEX_INDEXES = {"ix_courses_search_vector", "ix_modules_search_vector"}
 
@@ -62,7 +64,8 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     """Alembic's ``include_name`` hook: False for the search index's own structures."""
     if type_ == "table":
         # FTS5 keeps its data in shadow tables named after the index.
-        return not (name == INDEX_TABLE or (name or "").startswith(INDEX_TABLE + "_"))
+        return not any(name == index or (name or "").startswith(index + "_")
+                       for index in (INDEX_TABLE, NAME_INDEX_TABLE))
     if type_ == "column":
         return name != INDEX_COLUMN
     if type_ == "index":

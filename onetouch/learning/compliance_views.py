@@ -17,7 +17,7 @@ from onetouch.extensions import db
 from onetouch.geo.models import Commune, Province
 from onetouch.geo.services import communes_of
 from onetouch.learning import compliance as queries
-from onetouch.learning import required
+from onetouch.learning import compliance_cache, required
 from onetouch.learning.compliance_chart import percent_bars
 from onetouch.learning.models import RequiredTraining
 
@@ -68,9 +68,14 @@ def _report(scope: Scope) -> queries.Report:
 
 
 def compliance(requirement_id: int):
+    """The page's figures may be up to a minute old (``compliance_cache``); it says when
+    they were counted. Its exports count afresh."""
     scope = _scope(requirement_id)
-    report = _report(scope)
     sort, descending = _sort()
+    counted = compliance_cache.by_area(db.session, scope.requirement,
+                                       scope.province.code if scope.province else None,
+                                       clock.today(), sort, descending)
+    report = counted.report
     chart = None
     if scope.province is None:
         ranking = queries.ranked(report)
@@ -79,7 +84,8 @@ def compliance(requirement_id: int):
     return render_template(
         "learning/compliance.html", requirement=scope.requirement, province=scope.province,
         report=report, chart=chart, sort=sort, descending=descending, today=clock.today(),
-        sorts=queries.SORTS, is_ministry=roles.is_ministry_admin(current_user))
+        sorts=queries.SORTS, is_ministry=roles.is_ministry_admin(current_user),
+        counted_at=counted.at, cache_seconds=compliance_cache.seconds())
 
 
 def _figure_header(area: str) -> list[str]:

@@ -95,13 +95,31 @@ def entered_scope():
     return func.coalesce(User.official_confirmed_at, User.created_at)
 
 
-def overdue(requirement: RequiredTraining, on: date):
-    """Not completed, and past the learner's own deadline: the requirement's, or ``grace_days``
-    from the day they entered the scope when that is later. Nobody, once it is cancelled."""
+def _past_own_deadline(requirement: RequiredTraining, on: date):
+    """Past the learner's own deadline: the requirement's, or ``grace_days`` from the day they
+    entered the scope when that is later; None once nobody can be (not yet due, cancelled)."""
     if on <= requirement.deadline or requirement.cancelled_at is not None:
-        return false()
+        return None
     # Entered before (on - grace) means their grace ended before today as well.
     grace_start = datetime.combine(on - timedelta(days=requirement.grace_days), time(),
                                    VIETNAM).astimezone(UTC)
-    return and_(~completed(), entered_scope() < grace_start)
+    return entered_scope() < grace_start
 
+
+def overdue(requirement: RequiredTraining, on: date):
+    """Not completed, and past the learner's own deadline. Nobody, once it is cancelled."""
+    past = _past_own_deadline(requirement, on)
+    return false() if past is None else and_(~completed(), past)
+
+
+def overdue_learner(requirement: RequiredTraining, on: date, province_code: str | None = None):
+    """``in_scope`` and ``overdue``, tested on one learner (no enrolment joined: their
+    completed enrolment is looked up). For a list that walks learners in its own order and
+    stops at a page: it reads about as many learners as it shows, where the set of everyone
+    overdue would first be made whole (tens of thousands in a province)."""
+    past = _past_own_deadline(requirement, on)
+    if past is None:
+        return false()
+    done = (select(Enrolment.id).where(enrolment_join(requirement), completed())
+            .correlate(User).exists())
+    return and_(in_scope(requirement, province_code), past, ~done)
