@@ -235,15 +235,7 @@ def assisted_register():
 
 def _helped(user: User) -> ResponseReturnValue:
     flash(_("Đã đăng ký tài khoản cho %(name)s.", name=user.full_name), "success")
-    return redirect(url_for("accounts.assisted_list"))
-
-
-@bp.get("/assist")
-@login_required
-def assisted_list():
-    helped = db.session.scalars(select(User).where(User.assisted_by_id == current_user.id)
-                                .order_by(User.created_at.desc())).all()
-    return render_template("accounts/assist_list.html", helped=helped)
+    return redirect(url_for("community.helped"))
 
 
 # Ministry admins find users and grant or revoke administrative roles.

@@ -58,7 +58,10 @@ ROUTES = {
     "accounts.reset_password": R("/password/reset/not-a-token", GET=400, POST=400),
     "accounts.assisted_register": R("/assist/register", GET=(LOGIN, 403, 200, 403, 403),
                                     POST=(LOGIN, 403, 422, 403, 403)),
-    "accounts.assisted_list": R("/assist", GET=MEMBERS),
+    "community.helped": R("/assist", GET=MEMBERS),
+    # Only the team member who signed {helped} up; with no consent ticked the POST is refused.
+    "community.enrol": R("/assist/{helped}/enrol", GET=(LOGIN, 403, 200, 403, 403),
+                         POST=(LOGIN, 403, 422, 403, 403)),
     # {helped} was signed up by the team member, in province 01.
     "accounts.issue_reset_code": R("/password/code/issue/{helped}",
                                    POST=(LOGIN, 403, 200, 200, 200)),
