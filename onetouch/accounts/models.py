@@ -81,6 +81,10 @@ class User(UserMixin, db.Model):
         Index("ix_users_search_name", "search_name", **LISTED),
         Index("ix_users_province_search_name", "province_code", "search_name", **LISTED),
         Index("ix_users_province_created_at", "province_code", "created_at", **LISTED),
+        # Assisted sign-ups per team member of a province (stats/helpers.py): the helped only.
+        Index("ix_users_province_assisted_by", "province_code", "assisted_by_id", "created_at",
+              sqlite_where=text("assisted_by_id IS NOT NULL"),
+              postgresql_where=text("assisted_by_id IS NOT NULL")),
         # Who is in the scope of a requirement and since when (learning/required.py's in_scope
         # and overdue), answered from the index alone.
         Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",
