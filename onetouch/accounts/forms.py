@@ -22,6 +22,9 @@ class PlaceFields(FlaskForm):
 
     province_code = SelectField(_l("Tỉnh, thành phố"), validate_choice=False,
                                 validators=[DataRequired(REQUIRED)])
+    # Narrows the commune list by name, accents optional (accounts/places.py; communes.js).
+    commune_search = StringField(_l("Tìm xã, phường theo tên"), validators=[Optional()],
+                                 render_kw={"autocomplete": "off", "maxlength": 60})
     commune_code = SelectField(_l("Xã, phường, đặc khu"), validate_choice=False,
                                validators=[Optional()])
 
