@@ -1,9 +1,10 @@
-"""a team member enrols a helped person, whose consent is recorded; its audit action
+"""a team member enrols a helped person, whose consent is recorded; its audit action; birth year
 
 One row per assisted enrolment: the learner who agreed, when, and the team member's hand. The
 audit log gains its action ("assisted_enrolment"): the CHECK of audit_entries is replaced, as
 earlier revisions did (a batch copy of audit_entries on SQLite, not of users). A partial
 index on users (the helped ones) counts assisted sign-ups per team member of a province.
+Users gain an optional birth year, added in place (no rebuild of users on SQLite).
 
 Revision ID: d2a6e8f41c37
 Revises: b7e3c91d4a20
@@ -58,6 +59,7 @@ def upgrade():
         op.create_index(op.f(f'ix_assisted_enrolments_{column}'), 'assisted_enrolments',
                         [column], unique=False)
     _audit_actions(AUDIT_ACTIONS + (ASSISTED_ENROLMENT,))
+    op.add_column('users', sa.Column('birth_year', sa.Integer(), nullable=True))
     op.create_index('ix_users_province_assisted_by', 'users',
                     ['province_code', 'assisted_by_id', 'created_at'], unique=False,
                     sqlite_where=sa.text('assisted_by_id IS NOT NULL'),
@@ -68,6 +70,9 @@ def downgrade():
     op.drop_index('ix_users_province_assisted_by', table_name='users',
                   sqlite_where=sa.text('assisted_by_id IS NOT NULL'),
                   postgresql_where=sa.text('assisted_by_id IS NOT NULL'))
+    # SQLite >= 3.35 drops a column in place: users is never rebuilt.
+    with op.batch_alter_table('users', recreate='never') as batch_op:
+        batch_op.drop_column('birth_year')
     op.execute(f"DELETE FROM audit_entries WHERE action = '{ASSISTED_ENROLMENT}'")
     _audit_actions(AUDIT_ACTIONS)
     for column in ('enrolment_id', 'helper_id', 'learner_id'):

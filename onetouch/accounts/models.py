@@ -135,6 +135,8 @@ class User(UserMixin, db.Model):
     # their profile says so (see ``accounts/officials.py``).
     official_rejected_at: Mapped[datetime | None]
     # The community digital technology team member who signed this user up, if any.
+    # Optional, for age-group statistics: never shown publicly; in the owner's data export.
+    birth_year: Mapped[int | None]
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Where and as whom the user registered: statistics count the sign-up there, even if
     # the profile changes later, so rollups can always be recounted from these rows.

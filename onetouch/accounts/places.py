@@ -47,7 +47,8 @@ def registration_data(form) -> Registration:
         full_name=form.full_name.data or "", phone=form.phone.data, email=form.email.data,
         password=form.password.data or "", province_code=form.province_code.data,
         commune_code=form.commune_code.data, audience=as_audience(form.audience.data),
-        position=form.position.data, consent=bool(form.consent.data))
+        position=form.position.data, consent=bool(form.consent.data),
+        birth_year=form.birth_year.data if hasattr(form, "birth_year") else None)
 
 
 def show_error(form, error: AccountError | Locked | list[AccountError]) -> None:

@@ -139,14 +139,16 @@ def profile():
     if not form.validate_on_submit():
         show_error(form, services.profile_problems(
             db.session, current_user, form.phone.data, form.email.data, form.province_code.data,
-            form.commune_code.data, form.audience.data, form.position.data))
+            form.commune_code.data, form.audience.data, form.position.data,
+            form.birth_year.data))
         return render_template("accounts/profile.html", form=form), INVALID
     try:
         change = services.update_profile(
             db.session, current_user, full_name=form.full_name.data, phone=form.phone.data,
             email=form.email.data, province_code=form.province_code.data,
             commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
-            position=form.position.data, current_password=form.current_password.data)
+            position=form.position.data, current_password=form.current_password.data,
+            birth_year=form.birth_year.data)
     except throttle.Locked as locked:
         return refused(form, locked, "accounts/profile.html")
     except services.AccountError as error:

@@ -53,8 +53,13 @@ class Counts:
     completed: int
 
 
+def _signed_up(helper: User):
+    """Everyone the member signed up: a deleted account stays, nameless, as work done."""
+    return select(User).where(User.assisted_by_id == helper.id)
+
+
 def _live(helper: User):
-    return select(User).where(User.assisted_by_id == helper.id, User.deleted_at.is_(None))
+    return _signed_up(helper).where(User.deleted_at.is_(None))
 
 
 def _kept(query):
@@ -68,19 +73,21 @@ def counts(session: Session, helper: User) -> Counts:
     people = select(func.count(distinct(Enrolment.user_id))).where(
         Enrolment.user_id.in_(helped))
     return Counts(
-        helped=session.scalar(_live(helper).with_only_columns(func.count())) or 0,
+        helped=session.scalar(_signed_up(helper).with_only_columns(func.count())) or 0,
         enrolled=session.scalar(_kept(people)) or 0,
         completed=session.scalar(people.where(Enrolment.completed_at.is_not(None))) or 0)
 
 
 def helped_page(session: Session, helper: User, page: int) -> list[HelpedLine]:
     """One page of the people the member helped, newest first, each with their courses."""
-    users = list(session.scalars(_live(helper).order_by(User.created_at.desc(), User.id.desc())
+    users = list(session.scalars(_signed_up(helper).order_by(User.created_at.desc(), User.id.desc())
                                  .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     lines = {user.id: HelpedLine(user) for user in users}
+    # A deleted account's learning is no longer anyone's to follow.
+    live = [user.id for user in users if user.deleted_at is None]
     enrolments = list(session.scalars(_kept(
         select(Enrolment).join(Enrolment.course)
-        .where(Enrolment.user_id.in_(lines), Course.archived_at.is_(None)))
+        .where(Enrolment.user_id.in_(live), Course.archived_at.is_(None)))
         .order_by(Enrolment.enrolled_at)))
     progress = learning.progress_by_enrolment(session, enrolments) if enrolments else {}
     numbers = dict(session.execute(select(Certificate.enrolment_id, Certificate.number).where(
