@@ -4,7 +4,8 @@ One row per assisted enrolment: the learner who agreed, when, and the team membe
 audit log gains its action ("assisted_enrolment"): the CHECK of audit_entries is replaced, as
 earlier revisions did (a batch copy of audit_entries on SQLite, not of users). A partial
 index on users (the helped ones) counts assisted sign-ups per team member of a province.
-Users gain an optional birth year, added in place (no rebuild of users on SQLite).
+Users gain an optional birth year, added in place (no rebuild of users on SQLite), and a
+partial index of those who gave one, for the province's age groups.
 
 Revision ID: d2a6e8f41c37
 Revises: b7e3c91d4a20
@@ -60,6 +61,10 @@ def upgrade():
                         [column], unique=False)
     _audit_actions(AUDIT_ACTIONS + (ASSISTED_ENROLMENT,))
     op.add_column('users', sa.Column('birth_year', sa.Integer(), nullable=True))
+    op.create_index('ix_users_province_birth_year', 'users',
+                    ['province_code', 'birth_year', 'created_at'], unique=False,
+                    sqlite_where=sa.text('birth_year IS NOT NULL'),
+                    postgresql_where=sa.text('birth_year IS NOT NULL'))
     op.create_index('ix_users_province_assisted_by', 'users',
                     ['province_code', 'assisted_by_id', 'created_at'], unique=False,
                     sqlite_where=sa.text('assisted_by_id IS NOT NULL'),
@@ -67,6 +72,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_users_province_birth_year', table_name='users',
+                  sqlite_where=sa.text('birth_year IS NOT NULL'),
+                  postgresql_where=sa.text('birth_year IS NOT NULL'))
     op.drop_index('ix_users_province_assisted_by', table_name='users',
                   sqlite_where=sa.text('assisted_by_id IS NOT NULL'),
                   postgresql_where=sa.text('assisted_by_id IS NOT NULL'))

@@ -85,6 +85,10 @@ class User(UserMixin, db.Model):
         Index("ix_users_province_assisted_by", "province_code", "assisted_by_id", "created_at",
               sqlite_where=text("assisted_by_id IS NOT NULL"),
               postgresql_where=text("assisted_by_id IS NOT NULL")),
+        # People by age group in a province (stats/ages.py): those who gave a birth year.
+        Index("ix_users_province_birth_year", "province_code", "birth_year", "created_at",
+              sqlite_where=text("birth_year IS NOT NULL"),
+              postgresql_where=text("birth_year IS NOT NULL")),
         # Who is in the scope of a requirement and since when (learning/required.py's in_scope
         # and overdue), answered from the index alone.
         Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",

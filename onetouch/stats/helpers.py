@@ -27,7 +27,7 @@ class HelperRow:
     signups: int
 
 
-def _since(day) -> datetime:
+def since(day) -> datetime:
     return datetime.combine(day, time(), VIETNAM)
 
 
@@ -39,9 +39,9 @@ def by_helper(session: Session, province_code: str, filters: Filters) -> list[He
                .where(helped.province_code == province_code, helped.assisted_by_id.is_not(None))
                .group_by(helped.assisted_by_id))
     if filters.start:
-        counted = counted.where(helped.created_at >= _since(filters.start))
+        counted = counted.where(helped.created_at >= since(filters.start))
     if filters.end:
-        counted = counted.where(helped.created_at < _since(filters.end + timedelta(days=1)))
+        counted = counted.where(helped.created_at < since(filters.end + timedelta(days=1)))
     counts = counted.subquery()
     found = session.execute(
         select(User.id, User.full_name, Commune.name, User.deleted_at, counts.c.signups)

@@ -13,7 +13,7 @@ from onetouch.catalog.services import live_courses
 from onetouch.content.models import Course
 from onetouch.extensions import db
 from onetouch.geo.models import Province
-from onetouch.stats import charts, exports, helpers, maps, queries, wording
+from onetouch.stats import ages, charts, exports, helpers, maps, queries, wording
 from onetouch.stats.dates import day_text
 from onetouch.stats.filters import FilterError, Filters, parse
 from onetouch.text import sorted_places
@@ -111,6 +111,7 @@ def province(code: str):
     # Names: this page is for the province's admins only (_province_or_403).
     team = helpers.by_helper(db.session, code, filters)
     return render_template("stats/province.html", province=found, team=team,
+                           ages=ages.by_age(db.session, code, filters),
                            **_page_context(filters, totals, weekly, error))
 
 

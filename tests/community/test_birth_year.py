@@ -4,6 +4,7 @@ publicly, and in the learner's own data export."""
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -69,3 +70,23 @@ def test_the_birth_year_is_in_the_own_export_and_not_shown_to_others(
     exported = client.get("/profile/data.json")
     assert exported.status_code == 200
     assert json.loads(exported.get_data(as_text=True))["account"]["birth_year"] == 1948
+
+
+def test_the_province_page_counts_age_groups_without_years(app, make_user, login):
+    year = today().year
+    for born in (year - 20, year - 35, year - 70, year - 71, year - 80):
+        person = make_user()
+        with app.app_context():
+            db.session.get(User, person).birth_year = born
+            db.session.commit()
+    southern = make_user(province="79")
+    with app.app_context():
+        db.session.get(User, southern).birth_year = year - 20
+        db.session.commit()
+    admin = login(app.test_client(), make_user(role="province_admin", role_province="01"))
+    page = admin.get("/stats/provinces/01").get_data(as_text=True)
+    section = page[page.index('id="ages"'):page.index("theo tuần</h2>")]
+    cells = re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', section)
+    assert cells == [("Dưới 30 tuổi", "1"), ("30–44 tuổi", "1"), ("45–59 tuổi", "0"),
+                     ("60–74 tuổi", "2"), ("Từ 75 tuổi", "1"), ("Tổng", "5")]
+    assert str(year - 80) not in section
