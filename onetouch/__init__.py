@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from onetouch.catalog import cache
     from onetouch.catalog import views as catalog
     from onetouch.certificates import views as certificates
+    from onetouch.community import views as community
     from onetouch.core import views as core
     from onetouch.learners import views as learners
     from onetouch.learning import views as learning
@@ -113,7 +114,7 @@ def register_blueprints(app: Flask) -> None:
 
     cache.init_app(app)
     for feature in (core, catalog, accounts, audit, learning, quizzes, certificates, privacy,
-                    learners, onboarding, stats, notifications, api):
+                    learners, onboarding, community, stats, notifications, api):
         app.register_blueprint(feature.bp)
 
 

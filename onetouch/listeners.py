@@ -38,9 +38,11 @@ def connect_audit() -> None:
     from onetouch.accounts import signals as accounts
     from onetouch.audit import services as audit
     from onetouch.certificates import signals as certificates
+    from onetouch.community import signals as community
     from onetouch.learning import signals as learning
 
     for signal, receiver in (
+        (community.assisted_enrolment, audit.assisted_enrolment),
         (accounts.role_granted, audit.role_granted),
         (accounts.role_revoked, audit.role_revoked),
         (accounts.sessions_ended, audit.sessions_ended),

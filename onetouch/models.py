@@ -12,6 +12,7 @@ from onetouch.accounts.models import (
 )
 from onetouch.audit.models import AuditEntry
 from onetouch.certificates.models import Certificate, StatusEntry, StatusList
+from onetouch.community.models import AssistedEnrolment
 from onetouch.content.models import (
     Course,
     CourseAsset,
@@ -36,6 +37,7 @@ from onetouch.stats.models import (
 )
 
 __all__ = [
+    "AssistedEnrolment",
     "AreaDay",
     "AreaTotal",
     "AreaWeek",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts import passwords
 from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.phone import normalise_phone
+from onetouch.core.clock import today
 from onetouch.core.rules import RuleError
 from onetouch.geo.models import Commune
 
@@ -95,6 +96,16 @@ def as_audience(value: str | AudienceGroup | None) -> AudienceGroup | None:
         return AudienceGroup(value)
     except ValueError:
         return None
+
+
+FIRST_BIRTH_YEAR = 1900
+
+
+def check_birth_year(year: int | None) -> None:
+    """Optional; when given, from 1900 to this year (in Việt Nam)."""
+    if year is not None and not FIRST_BIRTH_YEAR <= year <= today().year:
+        raise AccountError(_l("Năm sinh phải từ %(first)d đến %(last)d.",
+                              first=FIRST_BIRTH_YEAR, last=today().year), field="birth_year")
 
 
 def check_audience(value: str | AudienceGroup | None, position: str | None) -> None:

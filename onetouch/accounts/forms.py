@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from onetouch.accounts.models import AUDIENCE_LABELS, Role
@@ -17,11 +25,30 @@ def audience_choices():
     return options((group.value, label) for group, label in AUDIENCE_LABELS.items())
 
 
+class YearField(IntegerField):
+    """A year typed as digits; anything else is said in the page's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Năm sinh là bốn chữ số, ví dụ 1956."))) from None
+
+
+def birth_year_field() -> YearField:
+    return YearField(_l("Năm sinh (không bắt buộc)"), validators=[Optional()],
+                     render_kw={"inputmode": "numeric", "maxlength": 4,
+                                "autocomplete": "bday-year"})
+
+
 class PlaceFields(FlaskForm):
     """Province and commune; the commune list is filled by the view for the chosen province."""
 
     province_code = SelectField(_l("Tỉnh, thành phố"), validate_choice=False,
                                 validators=[DataRequired(REQUIRED)])
+    # Narrows the commune list by name, accents optional (accounts/places.py; communes.js).
+    commune_search = StringField(_l("Tìm xã, phường theo tên"), validators=[Optional()],
+                                 render_kw={"autocomplete": "off", "maxlength": 60})
     commune_code = SelectField(_l("Xã, phường, đặc khu"), validate_choice=False,
                                validators=[Optional()])
 
@@ -29,8 +56,9 @@ class PlaceFields(FlaskForm):
 class ProfileForm(PlaceFields):
     # The order of the page (the place fields are declared first, in PlaceFields), for the
     # error summary at its top.
-    field_order = ("full_name", "phone", "email", "province_code", "commune_code", "audience",
-                   "position", "current_password", "password", "confirm", "consent")
+    field_order = ("full_name", "phone", "email", "province_code", "commune_search",
+                   "commune_code", "audience", "position", "birth_year", "current_password",
+                   "password", "confirm", "consent")
 
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(max=200)])
     phone = TelField(_l("Số điện thoại di động"), validators=[Optional(), Length(max=20)])
@@ -46,6 +74,7 @@ class ProfileForm(PlaceFields):
 class ContactChangeForm(ProfileForm):
     """The profile as its owner edits it: a new phone or e-mail needs the password."""
 
+    birth_year = birth_year_field()
     current_password = PasswordField(_l("Mật khẩu hiện tại (khi đổi số điện thoại hoặc email)"),
                                      validators=[Optional(), Length(max=128)])
 
@@ -61,6 +90,7 @@ class RegisterForm(ProfileForm):
 
 
 class AssistedRegisterForm(RegisterForm):
+    birth_year = birth_year_field()
     consent = BooleanField(_l("Người dân đã đồng ý để tôi đăng ký giúp và để OneTouch xử lý "
                               "dữ liệu cá nhân của họ."))
 

@@ -81,6 +81,14 @@ class User(UserMixin, db.Model):
         Index("ix_users_search_name", "search_name", **LISTED),
         Index("ix_users_province_search_name", "province_code", "search_name", **LISTED),
         Index("ix_users_province_created_at", "province_code", "created_at", **LISTED),
+        # Assisted sign-ups per team member of a province (stats/helpers.py): the helped only.
+        Index("ix_users_province_assisted_by", "province_code", "assisted_by_id", "created_at",
+              sqlite_where=text("assisted_by_id IS NOT NULL"),
+              postgresql_where=text("assisted_by_id IS NOT NULL")),
+        # People by age group in a province (stats/ages.py): those who gave a birth year.
+        Index("ix_users_province_birth_year", "province_code", "birth_year", "created_at",
+              sqlite_where=text("birth_year IS NOT NULL"),
+              postgresql_where=text("birth_year IS NOT NULL")),
         # Who is in the scope of a requirement and since when (learning/required.py's in_scope
         # and overdue), answered from the index alone.
         Index("ix_users_required_scope", "province_code", "audience", "is_active", "created_at",
@@ -131,6 +139,8 @@ class User(UserMixin, db.Model):
     # their profile says so (see ``accounts/officials.py``).
     official_rejected_at: Mapped[datetime | None]
     # The community digital technology team member who signed this user up, if any.
+    # Optional, for age-group statistics: never shown publicly; in the owner's data export.
+    birth_year: Mapped[int | None]
     assisted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Where and as whom the user registered: statistics count the sign-up there, even if
     # the profile changes later, so rollups can always be recounted from these rows.

@@ -37,6 +37,11 @@ class Registration:
     phone: str | None = None
     email: str | None = None
     position: str | None = None
+    birth_year: int | None = None
+
+
+# update_profile leaves the birth year as it is unless told otherwise.
+KEEP = object()
 
 
 def register(session: Session, data: Registration, assisted_by: User | None = None,
@@ -60,7 +65,8 @@ def register(session: Session, data: Registration, assisted_by: User | None = No
                 audience=data.audience, position=(data.position or "").strip() or None,
                 consent_at=utcnow(), assisted_by=assisted_by,
                 privacy_version=None if consent_later else consent.NOTICE_VERSION,
-                registered_commune_code=data.commune_code, registered_audience=data.audience)
+                registered_commune_code=data.commune_code, registered_audience=data.audience,
+                birth_year=data.birth_year)
     session.add(user)
     try:
         session.flush()
@@ -91,6 +97,7 @@ def registration_problems(session: Session, data: Registration,
         lambda: checks.check_unique(session, data.phone, data.email),
         lambda: checks.check_commune(session, data.province_code, data.commune_code),
         lambda: checks.check_audience(data.audience, data.position),
+        lambda: checks.check_birth_year(data.birth_year),
         lambda: checks.check_new_password(data.password, data.phone, data.email,
                                           data.full_name),
         lambda: consent_later or checks.check_consent(data.consent),
@@ -182,26 +189,28 @@ class ContactChange:
 
 def profile_problems(session: Session, user: User, phone: str | None, email: str | None,
                      province_code: str | None, commune_code: str | None,
-                     audience: str | AudienceGroup | None, position: str | None
-                     ) -> list[AccountError]:
+                     audience: str | AudienceGroup | None, position: str | None,
+                     birth_year: int | None = None) -> list[AccountError]:
     """Every rule a profile's new details break, in the page's order."""
     return checks.collect(
         lambda: checks.contact(phone, email),
         lambda: checks.check_unique(session, phone, email, except_user=user),
         lambda: checks.check_commune(session, province_code, commune_code),
-        lambda: checks.check_audience(audience, position))
+        lambda: checks.check_audience(audience, position),
+        lambda: checks.check_birth_year(birth_year))
 
 
 def update_profile(session: Session, user: User, *, full_name: str, phone: str | None,
                    email: str | None, province_code: str, commune_code: str,
                    audience: AudienceGroup, position: str | None,
-                   current_password: str | None = None) -> ContactChange:
+                   current_password: str | None = None, birth_year=KEEP) -> ContactChange:
     """Save the profile; a new phone or e-mail needs the current password.
 
     :raises AccountErrors: every broken rule, before anything is changed.
     """
     checks.raise_all(profile_problems(session, user, phone, email, province_code,
-                                      commune_code, audience, position))
+                                      commune_code, audience, position,
+                                      None if birth_year is KEEP else birth_year))
     new_phone, new_email = checks.contact(phone, email)
     change = ContactChange(user.email, new_email != user.email, new_phone != user.phone)
     if change.email_changed or change.phone_changed:
@@ -213,6 +222,8 @@ def update_profile(session: Session, user: User, *, full_name: str, phone: str |
     user.phone, user.email = new_phone, new_email
     user.province_code, user.commune_code = province_code, commune_code
     user.audience, user.position = audience, (position or "").strip() or None
+    if birth_year is not KEEP:
+        user.birth_year = birth_year
     session.flush()
     return change
 

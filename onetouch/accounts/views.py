@@ -139,14 +139,16 @@ def profile():
     if not form.validate_on_submit():
         show_error(form, services.profile_problems(
             db.session, current_user, form.phone.data, form.email.data, form.province_code.data,
-            form.commune_code.data, form.audience.data, form.position.data))
+            form.commune_code.data, form.audience.data, form.position.data,
+            form.birth_year.data))
         return render_template("accounts/profile.html", form=form), INVALID
     try:
         change = services.update_profile(
             db.session, current_user, full_name=form.full_name.data, phone=form.phone.data,
             email=form.email.data, province_code=form.province_code.data,
             commune_code=form.commune_code.data, audience=AudienceGroup(form.audience.data),
-            position=form.position.data, current_password=form.current_password.data)
+            position=form.position.data, current_password=form.current_password.data,
+            birth_year=form.birth_year.data)
     except throttle.Locked as locked:
         return refused(form, locked, "accounts/profile.html")
     except services.AccountError as error:
@@ -235,15 +237,7 @@ def assisted_register():
 
 def _helped(user: User) -> ResponseReturnValue:
     flash(_("Đã đăng ký tài khoản cho %(name)s.", name=user.full_name), "success")
-    return redirect(url_for("accounts.assisted_list"))
-
-
-@bp.get("/assist")
-@login_required
-def assisted_list():
-    helped = db.session.scalars(select(User).where(User.assisted_by_id == current_user.id)
-                                .order_by(User.created_at.desc())).all()
-    return render_template("accounts/assist_list.html", helped=helped)
+    return redirect(url_for("community.helped"))
 
 
 # Ministry admins find users and grant or revoke administrative roles.

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     BULK_IMPORT = "bulk_import"
     SESSIONS_ENDED = "sessions_ended"
     ACCOUNT_DELETED = "account_deleted"
+    ASSISTED_ENROLMENT = "assisted_enrolment"
 
     @property
     def label(self) -> str:
@@ -47,6 +48,7 @@ ACTION_LABELS = {
     Action.BULK_IMPORT: _l("Nhập danh sách người dùng"),
     Action.SESSIONS_ENDED: _l("Đăng xuất người dùng khỏi mọi thiết bị"),
     Action.ACCOUNT_DELETED: _l("Xóa tài khoản theo yêu cầu về dữ liệu cá nhân"),
+    Action.ASSISTED_ENROLMENT: _l("Ghi danh giúp người dân (có sự đồng ý)"),
 }
 
 

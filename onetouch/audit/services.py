@@ -82,6 +82,14 @@ def user_registered(user: User, session: Session, **extra) -> None:
            details=session.get(Commune, user.commune_code).name)
 
 
+def assisted_enrolment(user: User, session: Session, actor: User | None = None,
+                       course_title: str = "", **extra) -> None:
+    """A team member enrolled a person they helped, who agreed there and then."""
+    record(session, Action.ASSISTED_ENROLMENT, actor=actor, target_type="user",
+           target_id=user.id, target_name=_user_name(user), province_code=user.province_code,
+           details=course_title)
+
+
 def official_confirmed(user: User, session: Session, actor: User | None = None,
                        audience=None, **extra) -> None:
     _official(Action.OFFICIAL_CONFIRMED, user, session, actor, audience)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from onetouch.geo.models import Commune, LegacyProvince, Province
-from onetouch.text import sorted_places
+from onetouch.text import fold, sorted_places
 
 LEGACY_FILE = "legacy_provinces.csv"
 COMMUNE_LEGACY_FILE = "commune_legacy_provinces.csv"
@@ -122,6 +122,14 @@ def _upsert(session: Session, model, rows: Iterable[dict], report: LoadReport) -
 def provinces(session: Session) -> list[Province]:
     """The 34 provinces in Vietnamese order of their names ("Thành phố Hà Nội" under H)."""
     return sorted_places(session.scalars(select(Province)))
+
+
+def matching_communes(communes: Iterable[Commune], query: str) -> list[Commune]:
+    """The communes whose name holds every word of the query, accents or none: "hoan kiem"
+    finds "Phường Hoàn Kiếm", as does "Hoàn Kiếm" (a phone keyboard without Telex too)."""
+    words = fold(query).split()
+    return [commune for commune in communes
+            if words and all(word in fold(commune.name) for word in words)]
 
 
 def communes_of(session: Session, province_code: str) -> list[Commune]:

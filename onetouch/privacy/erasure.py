@@ -107,7 +107,7 @@ def _anonymise(session: Session, user: User) -> None:
     user.deleted_at = clock.now()
     user.is_active = False
     user.full_name = DELETED_NAME
-    user.phone = user.email = user.position = None
+    user.phone = user.email = user.position = user.birth_year = None
     user.password_hash = NO_PASSWORD
     user.privacy_version = None
     user.last_login_at = None

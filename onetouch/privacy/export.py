@@ -65,6 +65,7 @@ def _account(session: Session, user: User) -> dict:
         "place": _place(session, user.commune_code),
         "audience": user.audience.value, "audience_label": user.audience.label,
         "position": user.position,
+        "birth_year": user.birth_year,
         "registered_place": _place(session, user.registered_commune_code),
         "registered_audience": user.registered_audience.value
         if user.registered_audience else None,

@@ -14,8 +14,20 @@ from onetouch.stats.queries import FIGURES, Totals
 
 def send(totals: Totals, filters: Filters, area: str, file_stem: str, kind: str) -> Response:
     """:param area: the header of the area column ("Tỉnh, thành phố", "Xã, phường")."""
-    rows = ([row.name, row.code, *(getattr(row, name) for name in FIGURES)]
+    names = (*FIGURES, "assisted") if totals.with_assisted else FIGURES
+    rows = ([row.name, row.code, *(getattr(row, name) for name in names)]
             for row in totals.rows)
-    total = [_("Tổng"), "", *(totals.total(name) for name in FIGURES)]
-    return exports.send(wording.export_header(filters, area), rows, file_stem, kind,
-                        total=total)
+    total = [_("Tổng"), "", *(totals.total(name) for name in names)]
+    header = wording.export_header(filters, area)
+    if totals.with_assisted:
+        header.append(wording.assisted_label())
+    return exports.send(header, rows, file_stem, kind, total=total)
+
+
+def send_team(rows: list, file_stem: str, kind: str) -> Response:
+    """Assisted sign-ups per community team member (stats/helpers.py), with a total row."""
+    header = [_("Thành viên tổ công nghệ số"), _("Xã, phường"), wording.assisted_label()]
+    lines = ([_("Tài khoản đã xóa") if row.deleted else row.name, row.commune, row.signups]
+             for row in rows)
+    total = [_("Tổng"), "", sum(row.signups for row in rows)]
+    return exports.send(header, lines, file_stem, kind, total=total)

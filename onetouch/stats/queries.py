@@ -33,6 +33,8 @@ class Row:
     enrolments: int = 0
     completions: int = 0
     certificates: int = 0
+    # Sign-ups a community team member made (province pages only, whatever the course).
+    assisted: int = 0
 
     def add(self, other: dict) -> None:
         for name in FIGURES:
@@ -46,6 +48,8 @@ class Row:
 @dataclass
 class Totals:
     rows: list[Row] = field(default_factory=list)
+    # Whether the rows carry the assisted sign-ups (a province's communes do).
+    with_assisted: bool = False
 
     def total(self, name: str) -> int:
         return sum(getattr(row, name) for row in self.rows)
@@ -113,10 +117,12 @@ def by_commune(session: Session, province_code: str, filters: Filters) -> Totals
     communes = session.execute(select(Commune.code, Commune.name)
                                .where(Commune.province_code == province_code)).all()
     rows = {code: Row(code, name) for code, name in communes}
-    if not filters.course:  # with a course, the learners are its enrolments (below)
-        for code, learners in session.execute(_commune_query(
-                DailyRegistrations, [func.sum(DailyRegistrations.registrations)],
-                province_code, filters, course_rows=False)):
+    for code, learners, assisted in session.execute(_commune_query(
+            DailyRegistrations, [func.sum(DailyRegistrations.registrations),
+                                 func.sum(DailyRegistrations.assisted_signups)],
+            province_code, filters, course_rows=False)):
+        rows[code].assisted = int(assisted or 0)
+        if not filters.course:  # with a course, the learners are its enrolments (below)
             rows[code].learners = int(learners or 0)
     course_figures = [func.sum(DailyCourseActivity.enrolments),
                       func.sum(DailyCourseActivity.completions),
@@ -127,7 +133,7 @@ def by_commune(session: Session, province_code: str, filters: Filters) -> Totals
                         "certificates": certificates})
         if filters.course:
             rows[code].learners = int(enrolments or 0)
-    return Totals(sorted_places(rows.values()))
+    return Totals(sorted_places(rows.values()), with_assisted=True)
 
 
 def _commune_query(model, figures: list, province_code: str, filters: Filters,

@@ -13,7 +13,7 @@ from onetouch.catalog.services import live_courses
 from onetouch.content.models import Course
 from onetouch.extensions import db
 from onetouch.geo.models import Province
-from onetouch.stats import charts, exports, maps, queries, wording
+from onetouch.stats import ages, charts, exports, helpers, maps, queries, wording
 from onetouch.stats.dates import day_text
 from onetouch.stats.filters import FilterError, Filters, parse
 from onetouch.text import sorted_places
@@ -108,7 +108,10 @@ def province(code: str):
     filters, error = _filters()
     totals = queries.by_commune(db.session, code, filters)
     weekly = queries.weekly(db.session, filters, province_code=code)
-    return render_template("stats/province.html", province=found,
+    # Names: this page is for the province's admins only (_province_or_403).
+    team = helpers.by_helper(db.session, code, filters)
+    return render_template("stats/province.html", province=found, team=team,
+                           ages=ages.by_age(db.session, code, filters),
                            **_page_context(filters, totals, weekly, error))
 
 
@@ -122,3 +125,15 @@ def province_export(code: str, kind: str):
     totals = queries.by_commune(db.session, code, filters)
     return exports.send(totals, filters, _("Xã, phường"),
                         filters.file_stem(f"onetouch-communes-{code}"), kind)
+
+
+@bp.get("/stats/provinces/<code>/team.<any(csv, xlsx):kind>")
+@login_required
+def team_export(code: str, kind: str):
+    """Assisted sign-ups per team member: names, so for the province's admins only."""
+    _province_or_403(code)
+    filters, error = _filters()
+    if error:
+        abort(400)
+    rows = helpers.by_helper(db.session, code, filters)
+    return exports.send_team(rows, filters.file_stem(f"onetouch-team-{code}"), kind)

@@ -11,6 +11,11 @@ from onetouch.stats.dates import day_text
 from onetouch.stats.filters import Filters
 
 
+def assisted_label() -> str:
+    """Assisted sign-ups: registrations, so no course filter applies to them."""
+    return _("Đăng ký có tổ công nghệ số giúp")
+
+
 def learners_label(filters: Filters) -> str:
     """The learners column and card, short."""
     return _("Người học ghi danh khóa này") if filters.course else _("Người học đăng ký")

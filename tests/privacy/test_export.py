@@ -17,7 +17,7 @@ from tests.privacy.conftest import EMAIL, HELPER, NAME, OTHER, OTHER_EMAIL, POSI
 IN_THE_COPY = {
     "id": ("id",), "full_name": ("full_name",), "phone": ("phone",), "email": ("email",),
     "province_code": ("place", "province_code"), "commune_code": ("place", "commune_code"),
-    "audience": ("audience",), "position": ("position",),
+    "audience": ("audience",), "position": ("position",), "birth_year": ("birth_year",),
     "registered_commune_code": ("registered_place", "commune_code"),
     "registered_audience": ("registered_audience",), "created_at": ("created_at",),
     "consent_at": ("consent_at",), "privacy_version": ("privacy_notice_version",),

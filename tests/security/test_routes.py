@@ -58,7 +58,10 @@ ROUTES = {
     "accounts.reset_password": R("/password/reset/not-a-token", GET=400, POST=400),
     "accounts.assisted_register": R("/assist/register", GET=(LOGIN, 403, 200, 403, 403),
                                     POST=(LOGIN, 403, 422, 403, 403)),
-    "accounts.assisted_list": R("/assist", GET=MEMBERS),
+    "community.helped": R("/assist", GET=MEMBERS),
+    # Only the team member who signed {helped} up; with no consent ticked the POST is refused.
+    "community.enrol": R("/assist/{helped}/enrol", GET=(LOGIN, 403, 200, 403, 403),
+                         POST=(LOGIN, 403, 422, 403, 403)),
     # {helped} was signed up by the team member, in province 01.
     "accounts.issue_reset_code": R("/password/code/issue/{helped}",
                                    POST=(LOGIN, 403, 200, 200, 200)),
@@ -141,6 +144,7 @@ ROUTES = {
     "stats.public_export": R("/stats/export.csv", GET=EVERYONE),
     "stats.province": R("/stats/provinces/01", GET=ADMINS),
     "stats.province_export": R("/stats/provinces/01/export.csv", GET=ADMINS),
+    "stats.team_export": R("/stats/provinces/01/team.csv", GET=ADMINS),
     "audit.entries": R("/admin/audit", GET=ADMINS),
     "api.openapi": R("/api/v1/openapi.json", GET=EVERYONE),
     "api.stats_provinces": R("/api/v1/stats/provinces", GET=EVERYONE),
@@ -176,6 +180,7 @@ PROBES = [
     ("province", "/admin/required/{requirement}?province=79", 403),
     ("province", "/stats/provinces/79", 403),
     ("province", "/stats/provinces/79/export.csv", 403),
+    ("province", "/stats/provinces/79/team.xlsx", 403),
     ("province", "/api/v1/stats/provinces/79/communes", 403),
     ("province", "/admin/users/{other}", 403),
     ("ministry", "/attempts/{attempt}", 404),
