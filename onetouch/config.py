@@ -46,6 +46,9 @@ DEFAULTS = {
     # Per account, across every server (accounts/throttle.py).
     "LOGIN_FAILURES_PER_HOUR": 100,
     "RESET_MAILS_PER_HOUR": 5,
+    # Learners may ask for a password code by SMS (notifications/reset_by_sms.py): turn on
+    # once NOTIFY_SMS_GATEWAY names a real provider; in production the log gateway never counts.
+    "PASSWORD_CODE_BY_SMS": False,
     # An account nobody has logged in to for this many years is anonymised by
     # ``flask users purge-inactive`` (privacy/cli.py; README, "Personal data").
     "INACTIVE_ACCOUNT_YEARS": 3,

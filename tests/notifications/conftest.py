@@ -14,6 +14,7 @@ from onetouch.core.clock import today
 from onetouch.extensions import db
 from onetouch.learning import lifecycle
 from onetouch.notifications.models import Notification
+from tests.accounts.conftest import security_events  # noqa: F401 (the security log, here too)
 
 GATEWAY = "tests.notifications.conftest:RecordingGateway"
 

@@ -7,6 +7,8 @@ import csv
 import io
 import itertools
 import re
+import threading
+import time
 import unicodedata
 from datetime import timedelta
 
@@ -163,6 +165,43 @@ def test_an_upload_is_imported_once(app, client, make_user, login):
     confirm = preview_url(upload(client, csv_bytes(ROWS[:1]))) + "/confirm"
     report(client.post(confirm))
     assert client.post(confirm).status_code == 302  # back to the form, with a message
+    assert count(app, AuditEntry, AuditEntry.action == Action.BULK_IMPORT) == 1
+
+
+def test_two_confirms_at_the_same_moment_import_once(app, client, make_user, login,
+                                                     monkeypatch):
+    """Two clicks (two tabs) on "confirm" at once: both pass the view's checks before either
+    commits; the upload row's lock lets one import and refuses the other with a message."""
+    admin = province_admin(make_user, login, client)
+    other = login(app.test_client(), admin)
+    users_before = count(app, User)
+    confirm = preview_url(upload(client, csv_bytes(ROWS[:2]))) + "/confirm"
+    slow_import = services.import_rows
+
+    def import_rows(*args, **kwargs):  # long enough for the other request to reach the lock
+        time.sleep(0.3)
+        return slow_import(*args, **kwargs)
+
+    monkeypatch.setattr(services, "import_rows", import_rows)
+    start = threading.Barrier(2)
+    answers = []
+
+    def click(browser):
+        start.wait()
+        answers.append((browser, browser.post(confirm)))
+
+    threads = [threading.Thread(target=click, args=(b,)) for b in (client, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(answer.status_code for _, answer in answers) == [200, 302]
+    [done] = [answer for _, answer in answers if answer.status_code == 200]
+    assert [line["Kết quả"] for line in report(done)] == ["Tài khoản mới", "Tài khoản mới"]
+    [browser] = [browser for browser, answer in answers if answer.status_code == 302]
+    assert "Tệp này đã được nhập rồi." in browser.get("/admin/import").get_data(as_text=True)
+    assert count(app, User) == users_before + 2
+    assert count(app, ResetCode) == 2
     assert count(app, AuditEntry, AuditEntry.action == Action.BULK_IMPORT) == 1
 
 

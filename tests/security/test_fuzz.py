@@ -54,6 +54,7 @@ FORMS = (
     ("/admin/required/{requirement}/cancel", "ministry", ("sure",)),
     ("/admin/officials/confirm", "ministry", ("user_id",)),
     ("/password/code", "anonymous", ("identifier", "code", "new_password", "confirm")),
+    ("/password/code/sms", "anonymous", ("phone",)),
     ("/notifications/settings", "learner", ("email", "sms")),
     ("/notifications/read", "learner", ("id",)),
     ("/admin/certificates/{certificate}/revoke", "ministry", ("reason",)),
@@ -84,6 +85,7 @@ def fields(names: tuple[str, ...]):
 @pytest.fixture
 def visitors(app, world, login) -> dict:
     """A client per role (the test app has CSRF off: these tests are about the fields)."""
+    app.config["PASSWORD_CODE_BY_SMS"] = True  # its form is fuzzed too
     return {role: login(app.test_client(), world[role]) if role != "anonymous"
             else app.test_client() for role in ROLES}
 

@@ -126,6 +126,7 @@ ROUTES = {
     "certificates.mine": R("/my/certificates", GET=MEMBERS),
     "notifications.index": R("/notifications", GET=MEMBERS),
     "notifications.mark_read": R("/notifications/read", POST=(LOGIN, 302, 302, 302, 302)),
+    "notifications.code_by_sms": R("/password/code/sms", GET=EVERYONE, POST=422),
     "notifications.settings": R("/notifications/settings", GET=MEMBERS,
                                 POST=(LOGIN, 302, 302, 302, 302)),
     "certificates.view": R("/my/certificates/{number}", GET=OWNER),
@@ -202,9 +203,10 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "sam
 @pytest.fixture
 def served(app, app_for, database_url, world):
     """The app as served: CSRF on, errors answered by the handlers, pages cached for
-    visitors in front of Flask (the page cache's middleware answers their second visit)."""
+    visitors in front of Flask (the page cache's middleware answers their second visit);
+    password codes by SMS on (the log gateway counts outside production)."""
     return app_for(database_url, WTF_CSRF_ENABLED=True, PROPAGATE_EXCEPTIONS=False,
-                   PAGE_CACHE_CHECK_SECONDS=3600)
+                   PAGE_CACHE_CHECK_SECONDS=3600, PASSWORD_CODE_BY_SMS=True)
 
 
 @pytest.fixture
