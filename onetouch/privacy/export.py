@@ -23,6 +23,7 @@ from onetouch.certificates.models import Certificate
 from onetouch.content.models import Course, Module, Quiz
 from onetouch.geo.models import Commune, Province
 from onetouch.learning.models import Enrolment, ModuleProgress
+from onetouch.notifications.models import ChannelChoice, Notification
 from onetouch.quizzes.models import QuizAttempt
 
 FORMAT = "onetouch-personal-data/1"
@@ -54,6 +55,7 @@ def personal_data(session: Session, user: User, made_at: datetime) -> dict:
         "quiz_attempts": _attempts(session, user),
         "certificates": _certificates(session, user),
         "audit_entries": _audit(session, user),
+        "notifications": _notifications(session, user),
     }
 
 
@@ -168,3 +170,16 @@ def _by(entry: AuditEntry, user: User) -> str:
     if entry.actor_id is None:
         return "command_line"
     return "team_member" if entry.action is Action.ASSISTED_SIGNUP else "administrator"
+
+
+def _notifications(session: Session, user: User) -> dict:
+    """The channels chosen and every message kept for the person (what it was about, how and
+    when it went); the text itself is rebuilt from these, as the notifications page does."""
+    choice = session.get(ChannelChoice, user.id)
+    messages = session.scalars(select(Notification).where(Notification.user_id == user.id)
+                               .order_by(Notification.created_at, Notification.id))
+    return {"email": choice.email if choice else True, "sms": choice.sms if choice else True,
+            "messages": [{"kind": note.kind.value, "channel": note.channel.value,
+                          "status": note.status.value, "created_at": _time(note.created_at),
+                          "sent_at": _time(note.sent_at), "read_at": _time(note.read_at)}
+                         for note in messages]}

@@ -93,6 +93,11 @@ def test_the_json_copy_holds_every_personal_field(app, client, learner, security
         learner.certificate_number, NAME)
     [signup] = copy["audit_entries"]
     assert (signup["action"], signup["by"]) == ("assisted_signup", "team_member")
+    notifications = copy["notifications"]
+    assert (notifications["email"], notifications["sms"]) == (True, True)
+    assert {("certificate_issued", "in_app")} <= {
+        (m["kind"], m["channel"]) for m in notifications["messages"]}
+    assert all(m["created_at"] for m in notifications["messages"])
     assert {"event": "data_exported", "user": learner.id}.items() <= next(
         e for e in security_events if e["event"] == "data_exported").items()
 
