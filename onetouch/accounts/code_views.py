@@ -37,7 +37,7 @@ def issue_reset_code(user_id: int):
     except codes.CodeError as error:
         return render_template("accounts/code_refused.html", learner=learner,
                                message=error.message), 429
-    expires = issued.expires_at.astimezone(clock.VIETNAM).strftime("%H:%M, %d/%m/%Y")
+    expires = clock.datetime_text(issued.expires_at)
     return render_template("accounts/code_issued.html", learner=learner,
                            code=f"{issued.code[:4]} {issued.code[4:]}", expires=expires)
 

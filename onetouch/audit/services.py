@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from onetouch.accounts import roles
 from onetouch.accounts.models import RoleGrant, User
 from onetouch.audit.models import Action, AuditEntry
-from onetouch.core.clock import VIETNAM
+from onetouch.core.clock import VIETNAM, date_text
 from onetouch.core.operator import command_line_actor
 from onetouch.geo.models import Commune, Province
 
@@ -134,8 +134,7 @@ def _terms(session: Session, requirement) -> str:
         if requirement.province_code else None
     scope = province.name if province else str(_l("Toàn quốc"))
     return (f"{requirement.audience.label}; {scope}; "
-            f"{requirement.starts_on.strftime('%d/%m/%Y')} – "
-            f"{requirement.deadline.strftime('%d/%m/%Y')}; "
+            f"{date_text(requirement.starts_on)} – {date_text(requirement.deadline)}; "
             f"{_l('gia hạn %(days)d ngày', days=requirement.grace_days)}")
 
 

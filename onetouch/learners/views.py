@@ -17,7 +17,6 @@ from onetouch.accounts.models import AudienceGroup, User
 from onetouch.accounts.phone import display_phone
 from onetouch.catalog import services as catalog
 from onetouch.core import clock, exports, params
-from onetouch.core.clock import VIETNAM
 from onetouch.extensions import db
 from onetouch.geo.models import Commune, Province
 from onetouch.geo.services import communes_of
@@ -153,7 +152,4 @@ def _phone(stored: str | None) -> str:
 
 def _when(moment, time: bool = True) -> str:
     """06:31, 01/12/2026 (or the day alone), in Việt Nam."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(VIETNAM)
-    return f"{local:%H:%M, %d/%m/%Y}" if time else f"{local:%d/%m/%Y}"
+    return clock.datetime_text(moment) if time else clock.date_text(moment)

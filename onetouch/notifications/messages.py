@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from onetouch.content.models import Course
+from onetouch.core import clock
 from onetouch.learning.models import RequiredTraining
 from onetouch.notifications.models import Kind, Notification, Reminder, ReminderMark
 
@@ -34,8 +35,7 @@ class Message:
 
 
 def vn_date(iso: str | date) -> str:
-    day = date.fromisoformat(iso) if isinstance(iso, str) else iso
-    return day.strftime("%d/%m/%Y")
+    return clock.date_text(iso)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def header_count() -> dict:
 
 
 def when(moment: datetime) -> str:
-    return f"{moment.astimezone(clock.VIETNAM):%H:%M, %d/%m/%Y}"
+    return clock.datetime_text(moment)
 
 
 @bp.get(PAGE_PATH)

@@ -18,8 +18,7 @@ STATUS = {judged.NEW: "Tài khoản mới", judged.EXISTING: "Đã đăng ký", 
 def rows(outcome: Outcome) -> Iterator[tuple]:
     for row in outcome.rows:
         one = outcome.issued.get(row.user.id) if row.status == judged.NEW else None
-        until = one.expires_at.astimezone(clock.VIETNAM).strftime("%H:%M, %d/%m/%Y") if one \
-            else ""
+        until = clock.datetime_text(one.expires_at) if one else ""
         yield (row.line, _safe(row.full_name), display_phone(row.phone) if row.phone else "",
                _safe(row.email or ""),
                row.commune.name if row.commune else _safe(row.commune_text),
