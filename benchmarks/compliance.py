@@ -14,9 +14,10 @@ page is requested ``--warmup`` times, then ``--requests`` times, timed by the wa
 what the request itself cost: the noise of a shared machine only adds to the wall clock):
 the national view (ministry), the province view (province admin), the list of those not yet
 completed at 90 % of its pages, that list's CSV export, and the national table's XLSX export.
-Every page is measured with ``COMPLIANCE_CACHE_SECONDS`` at 0 (counted on every request: what
-the first request after a minute costs), then the two views again with the default minute's
-copy (``learning/compliance_cache.py``). Writes benchmarks/results/compliance.json.
+Every page is measured with ``COMPLIANCE_CACHE_SECONDS`` at 0 (the default: counted on every
+request, from the running counts of ``learning/tallies.py``), then the two views again with a
+minute's copy kept in the process (``learning/compliance_cache.py``, the setting at 60).
+Writes benchmarks/results/compliance.json.
 """
 
 from __future__ import annotations
@@ -172,8 +173,8 @@ def measure(instance: str, args) -> dict:
         "pending_list_csv_export": (province, f"{base}/pending/export.csv?province={code}"),
         "national_table_xlsx_export": (ministry, f"{base}/export.xlsx?province="),
     }
-    # Every page counted afresh on each request (as the first request after the cache's
-    # minute), then the dashboard's two views from the process's copy (the setting's default).
+    # Every page counted afresh on each request (the default), then the dashboard's two views
+    # from a copy kept in the process for a minute (the setting at 60).
     app.config["COMPLIANCE_CACHE_SECONDS"] = 0
     results = {name: timed(client, url, args.warmup, args.requests)
                for name, (client, url) in pages.items()}

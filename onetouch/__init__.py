@@ -146,7 +146,7 @@ def register_commands(app: Flask) -> None:
     from onetouch.content.cli import courses_cli
     from onetouch.demo.cli import demo_cli
     from onetouch.geo.cli import geo_cli
-    from onetouch.learning.cli import learning_cli
+    from onetouch.learning.cli import compliance_cli, learning_cli
     from onetouch.notifications.cli import notify_cli
     from onetouch.onboarding.cli import import_users
     from onetouch.privacy.cli import purge_inactive
@@ -159,6 +159,7 @@ def register_commands(app: Flask) -> None:
     users_cli.add_command(import_users)
     app.cli.add_command(users_cli)
     app.cli.add_command(learning_cli)
+    app.cli.add_command(compliance_cli)
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(stats_cli)

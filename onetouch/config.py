@@ -55,9 +55,10 @@ DEFAULTS = {
     # False behind a pooler that hands each transaction any server connection (PgBouncer
     # before 1.21 in transaction mode): see prepared_statements() and docs/capacity.md.
     "DATABASE_PREPARED_STATEMENTS": True,
-    # The compliance dashboard's figures are counted at most this often in each server
-    # process (learning/compliance_cache.py); 0 counts them on every request.
-    "COMPLIANCE_CACHE_SECONDS": 60,
+    # The compliance dashboard's figures may be kept this long in each server process
+    # (learning/compliance_cache.py); 0, the default, counts them on every request from the
+    # running counts (learning/tallies.py).
+    "COMPLIANCE_CACHE_SECONDS": 0,
 }
 POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOLUTE_HOURS",
             "REMEMBER_COOKIE_DURATION", "REAUTH_MINUTES", "LOGIN_FAILURES_PER_HOUR",

@@ -24,6 +24,7 @@ from onetouch.content.models import (
 )
 from onetouch.geo.models import Commune, LegacyProvince, Province
 from onetouch.learning.models import Enrolment, ModuleProgress, RequiredTraining
+from onetouch.learning.tallies import EnrolmentTally, PeopleTally
 from onetouch.notifications.models import ChannelChoice, Notification, ReminderMark
 from onetouch.onboarding.models import ImportUpload
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
@@ -53,12 +54,14 @@ __all__ = [
     "DailyCourseActivity",
     "DailyRegistrations",
     "Enrolment",
+    "EnrolmentTally",
     "ImportUpload",
     "LegacyProvince",
     "Module",
     "ModuleProgress",
     "NationalWeek",
     "Notification",
+    "PeopleTally",
     "Province",
     "Question",
     "QuestionKind",

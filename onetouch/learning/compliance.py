@@ -1,9 +1,11 @@
 """Compliance with a required training: the figures per area (the provinces of the nation, or
 every commune of a province) and the lists of learners who have not completed it.
 
-Every count, list and export goes through the rules of ``required`` (``in_scope``,
-``declared``, ``completed``, ``overdue``, joined by ``enrolment_join``), so that the page,
-its lists and its files count the same people. The areas are the starting table, outer-joined
+The lists and their exports go through the rules of ``required`` (``in_scope``,
+``declared``, ``completed``, ``overdue``, joined by ``enrolment_join``); the figures are
+read from the running counts of ``tallies``, which follow the same rules (``flask compliance
+check`` compares them with the raw rows), and only those still in their grace period are
+counted from the learners. The areas are the starting table, outer-joined
 to the counts: an area with nobody in scope is listed with zeros, as it is the biggest gap.
 """
 
@@ -12,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
 from onetouch.geo.models import Commune, Province
 from onetouch.learning import required
 from onetouch.learning.models import Enrolment, RequiredTraining
+from onetouch.learning.tallies import EnrolmentTally, PeopleTally
 from onetouch.text import place_key
 
 FIGURES = ("in_scope", "declared", "enrolled", "completed", "overdue")
@@ -50,50 +53,91 @@ class Report:
     total: Area
 
 
-def _sum_where(condition, label: str):
-    return func.sum(case((condition, 1), else_=0)).label(label)
+def _area_key(province_code: str | None, model=User):
+    return model.commune_code if province_code else model.province_code
 
 
-def _area_key(province_code: str | None):
-    return User.commune_code if province_code else User.province_code
+def _tallied(model, requirement: RequiredTraining, province_code: str | None) -> list:
+    """The conditions on a tally table's key: the audience, the area."""
+    conditions = [model.audience == requirement.audience]
+    area = province_code or requirement.province_code
+    if area:
+        conditions.append(model.province_code == area)
+    return conditions
 
 
-def _in_scope_counts(requirement: RequiredTraining, province_code: str | None, on: date):
-    """Per commune (of one province) or per province, the learners in scope and what they did
-    in the course: one pass over them with their enrolment outer-joined."""
-    key = _area_key(province_code)
-    return (select(key.label("code"), func.count().label("in_scope"),
-                   func.count(Enrolment.id).label("enrolled"),
-                   _sum_where(required.completed(), "completed"),
-                   _sum_where(required.overdue(requirement, on), "overdue"))
-            .select_from(User).outerjoin(Enrolment, required.enrolment_join(requirement))
-            .where(required.in_scope(requirement, province_code))
+def _people_counts(requirement: RequiredTraining, province_code: str | None):
+    """Per area, those in scope and those declared but not confirmed (``tallies``)."""
+    key, people = _area_key(province_code, PeopleTally), PeopleTally.people
+    if requirement.audience.needs_confirmation:
+        in_scope = func.sum(case((PeopleTally.confirmed, people), else_=0))
+        declared = func.sum(case((PeopleTally.confirmed, 0), else_=people))
+    else:
+        in_scope, declared = func.sum(people), literal(0)
+    return (select(key.label("code"), in_scope.label("in_scope"), declared.label("declared"))
+            .where(*_tallied(PeopleTally, requirement, province_code))
             .group_by(key).subquery())
 
 
-def _declared_counts(requirement: RequiredTraining, province_code: str | None):
+def _enrolment_counts(requirement: RequiredTraining, province_code: str | None):
+    """Per area, the live enrolments of those in scope in the course, and the completed."""
+    key = _area_key(province_code, EnrolmentTally)
+    conditions = [EnrolmentTally.course_id == requirement.course_id,
+                  *_tallied(EnrolmentTally, requirement, province_code)]
+    if requirement.audience.needs_confirmation:
+        conditions.append(EnrolmentTally.confirmed.is_(True))
+    return (select(key.label("code"), func.sum(EnrolmentTally.enrolled).label("enrolled"),
+                   func.sum(EnrolmentTally.completed).label("completed"))
+            .where(*conditions).group_by(key).subquery())
+
+
+def _in_grace_counts(requirement: RequiredTraining, province_code: str | None, start):
+    """Per area, those in scope who have not completed but entered the scope since
+    ``start``: still in their grace period, so not overdue. Counted from the learners
+    themselves: the audience's entries of ``ix_users_audience_scope`` (every official in the
+    nation, read from the index alone) and the enrolment of the few who joined since."""
     key = _area_key(province_code)
-    return (select(key.label("code"), func.count().label("declared")).select_from(User)
-            .where(required.declared(requirement, province_code)).group_by(key).subquery())
+    return (select(key.label("code"), func.count().label("in_grace")).select_from(User)
+            .outerjoin(Enrolment, required.enrolment_join(requirement))
+            .where(required.in_scope(requirement, province_code),
+                   required.entered_scope() >= start, ~required.completed())
+            .group_by(key).subquery())
+
+
+def _figures(requirement: RequiredTraining, province_code: str | None, on: date):
+    """The columns of FIGURES, and the subqueries (code, ...) they come from. Overdue: in
+    scope and not completed, less those still in their grace period; none before the
+    deadline or once cancelled (``required.overdue``, counted the other way round)."""
+    people = _people_counts(requirement, province_code)
+    enrolments = _enrolment_counts(requirement, province_code)
+    in_scope, completed = (func.coalesce(people.c.in_scope, 0),
+                           func.coalesce(enrolments.c.completed, 0))
+    counted, overdue = [people, enrolments], literal(0)
+    start = required.grace_start(requirement, on)
+    if start is not None:
+        in_grace = _in_grace_counts(requirement, province_code, start)
+        counted.append(in_grace)
+        overdue = in_scope - completed - func.coalesce(in_grace.c.in_grace, 0)
+    columns = [in_scope, func.coalesce(people.c.declared, 0),
+               func.coalesce(enrolments.c.enrolled, 0), completed, overdue]
+    return columns, counted
 
 
 def by_area(session: Session, requirement: RequiredTraining, province_code: str | None,
             on: date, sort: str = "name", descending: bool = False) -> Report:
     """Every commune of ``province_code``, or every province in the requirement's scope when it
     is None, with its figures, sorted by ``sort`` (one of ``SORTS``), and the total."""
-    counts = _in_scope_counts(requirement, province_code, on)
-    declared = _declared_counts(requirement, province_code)
     area = Commune if province_code else Province
-    figures = [func.coalesce(declared.c.declared if name == "declared"
-                             else getattr(counts.c, name), 0) for name in FIGURES]
-    query = (select(area.code, area.name, *figures).select_from(area)
-             .outerjoin(counts, counts.c.code == area.code)
-             .outerjoin(declared, declared.c.code == area.code))
+    columns, counted = _figures(requirement, province_code, on)
+    query = select(area.code, area.name, *columns).select_from(area)
+    for counts in counted:
+        query = query.outerjoin(counts, counts.c.code == area.code)
     if province_code:
         query = query.where(Commune.province_code == province_code)
     elif requirement.province_code:
         query = query.where(Province.code == requirement.province_code)
-    rows = [Area(*row) for row in session.execute(query)]
+    rows = [Area(*(int(value) if index > 1 else value for index, value in enumerate(row)))
+            for row in session.execute(query)]
     return Report(sort_rows(rows, sort, descending), _total(rows))
 
 

@@ -1,14 +1,14 @@
-"""The compliance dashboard's figures per area, counted at most once a minute in each server
-process (``COMPLIANCE_CACHE_SECONDS``, 60 by default; 0 counts on every request).
+"""The compliance dashboard's figures per area, kept for ``COMPLIANCE_CACHE_SECONDS`` in each
+server process; 0, the default, counts them on every request.
 
-Why: the national view counts every official in scope of a requirement against their
-enrolment in its course, one index lookup each (about 80,000 at a million learners, some
-150 ms of CPU on SQLite: ``benchmarks/README.md``), and a page of progress figures is not
-read to the second. A GET never writes to the database, so the copy is kept in the process:
-each worker of the server holds its own, lost on restart, and the page shows the time its
-figures were counted. The key holds every field of the requirement that decides who counts
-(and when it was last edited or cancelled), the area and the day: an edit or a new day counts
-afresh at once. A confirmation, enrolment or completion shows within the minute.
+Why it is off by default: the figures come from the running counts of ``tallies`` (a few
+thousand rows for the nation), about 35 ms at a million learners on SQLite
+(``benchmarks/README.md``), so they can be exact on every request. A deployment that wants
+to spare even that on a busy dashboard can keep them up to a minute, say: a GET never writes
+to the database, so the copy is kept in the process, each worker of the server holds its
+own, lost on restart, and the page shows the time its figures were counted. The key holds
+every field of the requirement that decides who counts (and when it was last edited or
+cancelled), the area and the day: an edit or a new day counts afresh at once.
 
 Only the figures are kept. The lists of learners and every export are read afresh: they
 name people, and a file handed on must be current.
@@ -49,7 +49,7 @@ def _key(requirement: RequiredTraining, province_code: str | None, on: date) -> 
 
 def seconds() -> int:
     """How long a copy is kept (the setting)."""
-    return int(float(current_app.config.get("COMPLIANCE_CACHE_SECONDS", 60)))
+    return int(float(current_app.config.get("COMPLIANCE_CACHE_SECONDS", 0)))
 
 
 def _fresh(copy: Counted | None, now: datetime, seconds: float) -> bool:

@@ -95,15 +95,21 @@ def entered_scope():
     return func.coalesce(User.official_confirmed_at, User.created_at)
 
 
+def grace_start(requirement: RequiredTraining, on: date) -> datetime | None:
+    """Who entered the scope before this moment is overdue on ``on`` unless they completed:
+    their grace ended before that day as well. None once nobody can be (not yet due,
+    cancelled)."""
+    if on <= requirement.deadline or requirement.cancelled_at is not None:
+        return None
+    return datetime.combine(on - timedelta(days=requirement.grace_days), time(),
+                            VIETNAM).astimezone(UTC)
+
+
 def _past_own_deadline(requirement: RequiredTraining, on: date):
     """Past the learner's own deadline: the requirement's, or ``grace_days`` from the day they
     entered the scope when that is later; None once nobody can be (not yet due, cancelled)."""
-    if on <= requirement.deadline or requirement.cancelled_at is not None:
-        return None
-    # Entered before (on - grace) means their grace ended before today as well.
-    grace_start = datetime.combine(on - timedelta(days=requirement.grace_days), time(),
-                                   VIETNAM).astimezone(UTC)
-    return entered_scope() < grace_start
+    start = grace_start(requirement, on)
+    return None if start is None else entered_scope() < start
 
 
 def overdue(requirement: RequiredTraining, on: date):
