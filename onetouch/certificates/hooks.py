@@ -15,7 +15,7 @@ def issue_on_completion(enrolment, session, **extra) -> None:
 
 
 def allocate_status(certificate, session, **extra) -> None:
-    status.allocate(session, certificate)
+    status.allocate_new(session, certificate)
 
 
 def publish_revocation(certificate, session, **extra) -> None:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -17,7 +17,7 @@ from onetouch.certificates.signals import certificate_issued, certificate_revoke
 from onetouch.content.models import Course
 from onetouch.core import clock
 from onetouch.core.rules import RuleError
-from onetouch.db import insert_or_ignore, utcnow
+from onetouch.db import UTCDateTime, dialect_insert, utcnow
 from onetouch.learning.models import Enrolment
 from onetouch.learning.repair import repair_completions
 
@@ -47,32 +47,50 @@ def normalise_number(text: str) -> str:
 
 
 def issue(session: Session, enrolment: Enrolment) -> Certificate | None:
-    """The certificate of a completed enrolment, issued exactly once.
+    """The certificate of a completed enrolment, issued exactly once; None if the course
+    gives none. Announces a new one with ``certificate_issued``.
 
-    Racing callers all insert with ON CONFLICT DO NOTHING; the unique (user, course) key
-    keeps one row and everyone reads that one back. None if the course gives none.
+    One statement when it issues: an ``INSERT ... SELECT`` that copies the learner's name and
+    the course's details, and inserts nothing when the course gives no certificate. Racing
+    callers all insert with ON CONFLICT DO NOTHING; the unique (user, course) key keeps one
+    row and the others read that one back.
     """
-    course = session.get(Course, enrolment.course_id)
-    if not course.has_certificate or enrolment.completed_at is None:
+    if enrolment.completed_at is None:
         return None
-    user = session.get(User, enrolment.user_id)
     for _ in range(ISSUE_TRIES):
-        existing = certificate_of(session, enrolment)
-        if existing is not None:
-            return existing
-        now = utcnow()
-        created = insert_or_ignore(session, Certificate, {
-            "user_id": user.id, "course_id": course.id, "enrolment_id": enrolment.id,
-            "number": new_number(now.year), "token": secrets.token_urlsafe(TOKEN_BYTES),
-            "learner_name": user.full_name, "course_title": course.title,
-            "hours": course.estimated_hours, "issuing_unit": course.issuing_unit,
-            "issued_at": now}, conflict=None)
-        if created:
-            certificate = certificate_of(session, enrolment)
+        certificate = session.scalars(_insert_certificate(session, enrolment)).first()
+        if certificate is not None:
             certificate_issued.send(certificate, session=session)
             return certificate
+        gives, existing = session.execute(
+            select(Course.has_certificate, Certificate)
+            .outerjoin(Certificate, (Certificate.course_id == Course.id)
+                       & (Certificate.user_id == enrolment.user_id))
+            .where(Course.id == enrolment.course_id)).one()
+        if existing is not None or not gives:
+            return existing
+        # Otherwise the new number (or token) was taken already: draw again.
     # Only reachable if every new number collided with an existing one, five times over.
     raise CertificateError(_l("Không cấp được số chứng chỉ; hãy thử lại."))
+
+
+ISSUE_COLUMNS = ["user_id", "course_id", "enrolment_id", "number", "token", "learner_name",
+                 "course_title", "hours", "issuing_unit", "issued_at"]
+
+
+def _insert_certificate(session: Session, enrolment: Enrolment):
+    """INSERT the enrolment's certificate ... SELECT from its learner and course, if the course
+    gives one; ON CONFLICT DO NOTHING (issued already, or a number taken) RETURNING it."""
+    now = utcnow()
+    values = (select(User.id, Course.id, literal(enrolment.id), literal(new_number(now.year)),
+                     literal(secrets.token_urlsafe(TOKEN_BYTES)), User.full_name, Course.title,
+                     Course.estimated_hours, Course.issuing_unit, literal(now, UTCDateTime()))
+              .select_from(User).join(Course, true())
+              .where(User.id == enrolment.user_id, Course.id == enrolment.course_id,
+                     Course.has_certificate))
+    insert = dialect_insert(session)
+    return (insert(Certificate).from_select(ISSUE_COLUMNS, values).on_conflict_do_nothing()
+            .returning(Certificate))
 
 
 def certificate_of(session: Session, enrolment: Enrolment) -> Certificate | None:

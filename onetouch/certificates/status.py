@@ -7,21 +7,23 @@ certificate's neighbours in a list are strangers from any date. A position is ta
 inserting its row (the primary key is list and position; ON CONFLICT DO NOTHING), so racing
 issuers never share one and no counter row is fought over. When a list is so full that
 ``TRIES`` draws in a row all hit taken positions (around four entries in five taken), the next
-list is opened. A revocation sets its bit and re-signs the list in its own transaction, under
-the list's row lock, so two revocations at once both land.
+list is opened. A certificate just issued takes its position in one statement
+(``allocate_new``); only a taken position, or no list yet, goes the longer way. A revocation
+sets its bit and re-signs the list in its own transaction, under the list's row lock, so two
+revocations at once both land.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from onetouch.certificates import bitstring, publish
 from onetouch.certificates.credential import STATUS_PURPOSE
 from onetouch.certificates.models import Certificate, StatusEntry, StatusList
-from onetouch.db import insert_or_ignore, lock_row
+from onetouch.db import dialect_insert, insert_or_ignore, lock_row
 
 TRIES = 32
 BATCH = 500
@@ -33,14 +35,40 @@ def entry_of(session: Session, certificate_id: int) -> StatusEntry | None:
                                                     == certificate_id))
 
 
-def allocate(session: Session, certificate: Certificate) -> StatusEntry:
-    """The certificate's status entry, drawn now if it has none; safe to call again."""
+def allocate_new(session: Session, certificate: Certificate) -> StatusEntry:
+    """The status entry of a certificate just issued, in one statement in the common case: an
+    ``INSERT ... SELECT`` of a random position in the newest list, RETURNING the entry.
+
+    Nothing is inserted when the position is taken (or the certificate has its entry, or
+    there is no list yet); then :func:`allocate` draws on, counting this draw among the
+    ``TRIES`` in the newest list, so that a list opens its successor when it would before.
+    """
+    newest = select(func.max(StatusList.id)).scalar_subquery()
+    values = (select(StatusList.id, literal(secrets.randbelow(bitstring.SIZE)),
+                     literal(certificate.id))
+              .where(StatusList.id == newest))
+    insert = dialect_insert(session)
+    entry = session.scalars(
+        insert(StatusEntry).from_select(["list_id", "position", "certificate_id"], values)
+        .on_conflict_do_nothing().returning(StatusEntry)).first()
+    if entry is None:
+        return allocate(session, certificate, drawn=1)
+    session.expire(certificate, ["status"])
+    return entry
+
+
+def allocate(session: Session, certificate: Certificate, drawn: int = 0) -> StatusEntry:
+    """The certificate's status entry, drawn now if it has none; safe to call again.
+
+    :param drawn: draws already missed in the newest list (by :func:`allocate_new`).
+    """
     entry = entry_of(session, certificate.id)
     if entry is not None:
         return entry
     number = session.scalar(select(func.max(StatusList.id))) or open_list(session, 1)
+    tries = TRIES - drawn
     while entry is None:
-        for _ in range(TRIES):
+        for _ in range(tries):
             values = {"list_id": number, "position": secrets.randbelow(bitstring.SIZE),
                       "certificate_id": certificate.id}
             insert_or_ignore(session, StatusEntry, values, conflict=None)
@@ -50,6 +78,7 @@ def allocate(session: Session, certificate: Certificate) -> StatusEntry:
                 break
         else:
             number = open_list(session, number + 1)
+            tries = TRIES
     session.expire(certificate, ["status"])
     return entry
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from onetouch.accounts.models import User
 from onetouch.content.models import Course, Module, Quiz, QuizKind
@@ -99,8 +100,9 @@ def mark_read(session: Session, enrolment: Enrolment, module: Module) -> None:
     complete_module(session, enrolment, module)
 
 
-def complete_module(session: Session, enrolment: Enrolment, module: Module) -> None:
-    lock(session, enrolment)
+def complete_module(session: Session, enrolment: Enrolment | int, module: Module) -> None:
+    """Complete a module of the enrolment (or of the enrolment with this id)."""
+    enrolment = lock(session, enrolment)
     progress = open_module(session, enrolment, module)
     if progress.completed_at is None:
         progress.completed_at = utcnow()
@@ -108,23 +110,28 @@ def complete_module(session: Session, enrolment: Enrolment, module: Module) -> N
     maybe_complete_course(session, enrolment)
 
 
-def lock(session: Session, enrolment: Enrolment) -> Enrolment:
-    """Take the enrolment's write lock and read it afresh, before a step towards completion.
+def lock(session: Session, enrolment: Enrolment | int) -> Enrolment:
+    """Take the enrolment's write lock and read it afresh, before a step towards completion;
+    the locked enrolment, given it or its id (the caller need not load it first).
 
     The last module and the final exam may be passed at the same moment (two tabs). Each
     path writes its own row and then asks "is everything done?"; without a common lock each
     would miss the other's uncommitted write and neither would complete the course. With
     it, the second waits for the first to commit and then sees its write.
     """
-    return lock_row(session, Enrolment, enrolment.id)
+    key = enrolment if isinstance(enrolment, int) else enrolment.id
+    return lock_row(session, Enrolment, key)
 
 
 def modules_done(session: Session, enrolment: Enrolment) -> bool:
-    required = set(session.scalars(select(Module.id).where(
-        Module.course_id == enrolment.course_id, Module.required, Module.archived_at.is_(None))))
-    done = set(session.scalars(select(ModuleProgress.module_id).where(
-        ModuleProgress.enrolment_id == enrolment.id, ModuleProgress.completed_at.is_not(None))))
-    return required <= done
+    """True when no required module of the course lacks a completed progress row."""
+    completed = exists().where(ModuleProgress.enrolment_id == enrolment.id,
+                               ModuleProgress.module_id == Module.id,
+                               ModuleProgress.completed_at.is_not(None))
+    missing = session.scalar(select(Module.id).where(
+        Module.course_id == enrolment.course_id, Module.required, Module.archived_at.is_(None),
+        ~completed).limit(1))
+    return missing is None
 
 
 def has_final_exam(session: Session, course_id: int) -> bool:
@@ -143,19 +150,23 @@ def maybe_complete_course(session: Session, enrolment: Enrolment) -> bool:
     if not modules_done(session, enrolment):
         return False
     # Only the request that moves completed_at from NULL completes the course.
+    now = utcnow()
     done = updated(session, update(Enrolment)
                    .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
-                   .values(completed_at=utcnow()))
-    session.refresh(enrolment)
+                   .values(completed_at=now))
     if not done:
+        session.refresh(enrolment)  # a racing request completed it: read its completed_at
         return False
+    # We wrote the value, so we know it: no read back. Committed, not a change to flush.
+    set_committed_value(enrolment, "completed_at", now)
     course_completed.send(enrolment, session=session)
     return True
 
 
-def final_exam_passed(session: Session, enrolment: Enrolment) -> bool:
-    """Record the first pass of the final exam; True when it completed the course."""
-    lock(session, enrolment)
+def final_exam_passed(session: Session, enrolment: Enrolment | int) -> bool:
+    """Record the first pass of the final exam of the enrolment (or of the enrolment with this
+    id); True when it completed the course."""
+    enrolment = lock(session, enrolment)
     if enrolment.final_passed_at is None:
         enrolment.final_passed_at = utcnow()
         session.flush()

@@ -1,14 +1,26 @@
 """Writing the outbox, in the transaction of the event: receivers of the features' signals.
 
 A message to many learners (a requirement for a whole audience, the day's reminder digests) is
-one ``INSERT ... SELECT`` per channel, never a loop in Python: a national requirement reaches
-every confirmed official of the country in three statements. Each row's unique key (learner,
-channel, event) with ON CONFLICT DO NOTHING makes enqueueing the same event twice a no-op.
+one ``INSERT ... SELECT``, never a loop in Python: each channel's rows are one SELECT, joined by
+UNION ALL, so that a national requirement reaches every confirmed official of the country, on
+every channel, in one statement. Each row's unique key (learner, channel, event) with ON
+CONFLICT DO NOTHING makes enqueueing the same event twice a no-op.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ColumnElement, cast, func, literal, null, select, true
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -35,25 +47,31 @@ def channel_condition(channel: Channel) -> ColumnElement[bool]:
 def enqueue(session: Session, kind: Kind, key: str, params: dict,
             *recipients: ColumnElement[bool]) -> None:
     """One message to every active learner that ``recipients`` (conditions on User) select, on
-    each channel they receive. In-app rows are delivered by being written."""
+    each channel they receive, in one statement: the channels' SELECTs joined by UNION ALL.
+    In-app rows are delivered by being written."""
     now = utcnow()
     postgres = session.get_bind().dialect.name == "postgresql"
     stamp = literal(now, UTCDateTime())
     # PostgreSQL takes a bound parameter in a SELECT list for text: say it is JSON.
     data = cast(literal(params, JSON()), JSON()) if postgres else literal(params, JSON())
+    rows = union_all(*(_channel_rows(channel, kind, key, data, stamp, recipients)
+                       for channel in Channel))
     insert = dialect_insert(session)
-    for channel in Channel:
-        in_app = channel is Channel.IN_APP
-        status = Status.SENT if in_app else Status.PENDING
-        rows = (select(User.id, literal(channel.value), literal(kind.value), literal(key), data,
-                       literal(status.value), stamp, stamp, literal(0),
-                       stamp if in_app else null())
-                .select_from(User)
-                .outerjoin(ChannelChoice, ChannelChoice.user_id == User.id)
-                .where(User.is_active, User.deleted_at.is_(None), channel_condition(channel),
-                       *recipients))
-        session.execute(insert(Notification).from_select(COLUMNS, rows)
-                        .on_conflict_do_nothing(index_elements=["key", "channel", "user_id"]))
+    session.execute(insert(Notification).from_select(COLUMNS, rows)
+                    .on_conflict_do_nothing(index_elements=["key", "channel", "user_id"]))
+
+
+def _channel_rows(channel: Channel, kind: Kind, key: str, data, stamp,
+                  recipients: tuple[ColumnElement[bool], ...]) -> Select:
+    """The SELECT of one channel's rows, in the order of ``COLUMNS``."""
+    in_app = channel is Channel.IN_APP
+    status = Status.SENT if in_app else Status.PENDING
+    return (select(User.id, literal(channel.value), literal(kind.value), literal(key), data,
+                   literal(status.value), stamp, stamp, literal(0), stamp if in_app else null())
+            .select_from(User)
+            .outerjoin(ChannelChoice, ChannelChoice.user_id == User.id)
+            .where(User.is_active, User.deleted_at.is_(None), channel_condition(channel),
+                   *recipients))
 
 
 # Receivers: module-level functions, so that connecting them again (each create_app) is a no-op.

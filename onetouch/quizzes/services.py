@@ -15,6 +15,7 @@ from typing import Protocol
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from onetouch.accounts.models import User
 from onetouch.catalog.outline import CourseOutline
@@ -22,7 +23,6 @@ from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, Q
 from onetouch.core.rules import RuleError
 from onetouch.db import insert_or_ignore, updated, utcnow
 from onetouch.learning import services as learning
-from onetouch.learning.models import Enrolment
 from onetouch.quizzes import grading, papers
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
 from onetouch.text import digest
@@ -183,9 +183,12 @@ def submit(session: Session, attempt: QuizAttempt, answers: dict | None,
                      .where(QuizAttempt.id == attempt.id,
                             QuizAttempt.status == AttemptStatus.OPEN)
                      .values(**values, submitted_at=now))
-    session.refresh(attempt)
     if not graded:
+        session.refresh(attempt)  # a racing request graded it first: show its grade
         return False
+    # We wrote these values, so we know them: no read back. Committed, not changes to flush.
+    for key, value in (values | {"submitted_at": now}).items():
+        set_committed_value(attempt, key, value)
     if attempt.passed:
         _complete(session, quiz, attempt)
     return True
@@ -211,11 +214,12 @@ def _results(quiz: Quiz, paper: list[dict], answers: dict) -> list[dict]:
 
 
 def _complete(session: Session, quiz: Quiz, attempt: QuizAttempt) -> None:
-    enrolment = session.get(Enrolment, attempt.enrolment_id)
+    # The id is enough: learning locks the enrolment, and that read is the one it needs.
     if quiz.kind is QuizKind.FINAL:
-        learning.final_exam_passed(session, enrolment)
+        learning.final_exam_passed(session, attempt.enrolment_id)
     else:
-        learning.complete_module(session, enrolment, session.get(Module, quiz.module_id))
+        learning.complete_module(session, attempt.enrolment_id,
+                                 session.get(Module, quiz.module_id))
 
 
 def live_quiz(session: Session, quiz_id: int) -> Quiz | None:
