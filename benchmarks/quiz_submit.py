@@ -16,8 +16,8 @@ learners in proportion to their communes); ``benchmarks/loadgen.py`` keeps W req
 flight until ``--requests`` are answered, after a warm-up of 2W. Then the same submissions
 are sent again, each answered "already graded": the route's fixed cost (the session, the
 CSRF token, the learner and the attempt read, a redirect), a floor for the path. After each
-round ``flask stats check`` must agree, and the certificates issued must equal the
-submissions graded.
+round ``flask stats check`` and ``flask compliance check`` must agree, and the certificates
+issued must equal the submissions graded.
 
 On PostgreSQL the server is durable (fsync and synchronous commit on, data on disk:
 ``benchmarks/pgserver.py``); the run records the WAL written and the write transactions per
@@ -116,8 +116,21 @@ def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: P
     graded = result["kinds"]["submit"]["statuses"].get("302", 0)
     return result | {"certificates_issued": issued,
                      "certificates_match": issued == warm + graded,
-                     "stats_check": (check.stdout + check.stderr).strip().splitlines()[-1],
-                     "stats_check_exit": check.returncode}
+                     "stats_check": _last_line(check),
+                     "stats_check_exit": check.returncode,
+                     **_compliance_check(env, code)}
+
+
+def _last_line(done) -> str:
+    return (done.stdout + done.stderr).strip().splitlines()[-1]
+
+
+def _compliance_check(env: dict, code: Path) -> dict:
+    """``flask compliance check`` (the dashboard's running counts), where the checkout has it."""
+    check = flask(env, code, "compliance", "check")
+    if "No such command" in check.stderr:
+        return {}
+    return {"compliance_check": _last_line(check), "compliance_check_exit": check.returncode}
 
 
 def insert_round(env: dict, args, writers: int) -> dict:
@@ -171,6 +184,8 @@ def level_summary(rounds: list[dict], codes: list[str]) -> dict:
                                                for r in rounds),
             "errors": sum(r[name]["errors"] for r in rounds),
             "stats_check_exit": max(r[name]["stats_check_exit"] for r in rounds),
+            "compliance_check_exit": max((r[name].get("compliance_check_exit") for r in rounds
+                                          if "compliance_check_exit" in r[name]), default=None),
             "certificates_match": all(r[name]["certificates_match"] for r in rounds)}
     summary["insert_errors"] = sum(r["insert"]["errors"] for r in rounds)
     return summary | {"rounds": rounds}

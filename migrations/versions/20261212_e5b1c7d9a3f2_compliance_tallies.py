@@ -7,7 +7,10 @@ certificate revoked (``onetouch/learning/tallies.py`` says why and holds the rec
 change them in the transaction of the row they count: SQLite triggers and, on PostgreSQL,
 PL/pgSQL functions, running the same statements. Each statement adds (or takes away) one
 row's share with an upsert, so that concurrent writers of the same commune add up rather
-than overwrite. The tables are filled from the rows already there.
+than overwrite. On PostgreSQL a transaction writes to one of 8 shards of a key, by its
+transaction id, so that learners of one commune finishing at the same moment seldom wait
+for each other's commit (a figure is the sum of its shards); SQLite has one writer at a
+time and writes shard 0. The tables are filled from the rows already there, in shard 0.
 
 A migration that rebuilds ``users`` or ``enrolments`` on SQLite (Alembic's batch mode) must
 drop these triggers first and make them again.
@@ -28,7 +31,8 @@ branch_labels = None
 depends_on = None
 
 AUDIENCES = ('citizen', 'commune_official', 'it_unit', 'digital_team', 'civil_servant')
-KEY = "audience, confirmed, province_code, commune_code"
+KEY = "audience, confirmed, province_code, commune_code, shard"
+SHARDS = 8
 DONE = ("CASE WHEN {row}.completed_at IS NOT NULL AND {row}.certificate_revoked_at IS NULL "
         "THEN 1 ELSE 0 END")
 
@@ -37,7 +41,8 @@ def _people(sign: str, row: str) -> str:
     """Add (sign 1) or take away (-1) one learner row's share of compliance_people."""
     return (f"INSERT INTO compliance_people ({KEY}, people) "
             f"SELECT {row}.audience, {row}.official_confirmed_at IS NOT NULL, "
-            f"{row}.province_code, {row}.commune_code, {sign} WHERE {row}.is_active "
+            f"{row}.province_code, {row}.commune_code, {{shard}}, {sign} "
+            f"WHERE {row}.is_active "
             f"ON CONFLICT ({KEY}) DO UPDATE "
             "SET people = compliance_people.people + excluded.people;")
 
@@ -53,7 +58,7 @@ def _enrolments_of(sign: str, row: str) -> str:
     """A learner row's live enrolments, under that row's key (a learner moved or changed)."""
     return _upsert_enrolments(
         f"SELECT e.course_id, {row}.audience, {row}.official_confirmed_at IS NOT NULL, "
-        f"{row}.province_code, {row}.commune_code, {sign} * count(*), "
+        f"{row}.province_code, {row}.commune_code, {{shard}}, {sign} * count(*), "
         f"{sign} * sum({DONE.format(row='e')}) FROM enrolments e "
         f"WHERE e.user_id = {row}.id AND e.left_at IS NULL AND {row}.is_active "
         "GROUP BY e.course_id")
@@ -63,7 +68,8 @@ def _enrolment(sign: str, row: str) -> str:
     """One enrolment row's share, under its learner's key."""
     return _upsert_enrolments(
         f"SELECT {row}.course_id, u.audience, u.official_confirmed_at IS NOT NULL, "
-        f"u.province_code, u.commune_code, {sign}, {sign} * {DONE.format(row=row)} "
+        f"u.province_code, u.commune_code, {{shard}}, {sign}, "
+        f"{sign} * {DONE.format(row=row)} "
         f"FROM users u WHERE u.id = {row}.user_id AND u.is_active AND {row}.left_at IS NULL")
 
 
@@ -130,11 +136,12 @@ def _key_columns():
     return [sa.Column('audience', audience, nullable=False),
             sa.Column('confirmed', sa.Boolean(), nullable=False),
             sa.Column('province_code', sa.String(length=8), nullable=False),
-            sa.Column('commune_code', sa.String(length=8), nullable=False)]
+            sa.Column('commune_code', sa.String(length=8), nullable=False),
+            sa.Column('shard', sa.SmallInteger(), nullable=False)]
 
 
 def _create_tables():
-    names = ['audience', 'confirmed', 'province_code', 'commune_code']
+    names = ['audience', 'confirmed', 'province_code', 'commune_code', 'shard']
     op.create_table('compliance_people', *_key_columns(),
                     sa.Column('people', sa.Integer(), nullable=False),
                     sa.PrimaryKeyConstraint(*names, name=op.f('pk_compliance_people')))
@@ -151,10 +158,11 @@ def _create_triggers(dialect: str):
         for name, (table, event, when, body) in SQLITE_TRIGGERS.items():
             condition = f" WHEN {when}" if when else ""
             op.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table}{condition} "
-                       f"BEGIN {body} END")
+                       f"BEGIN {body.replace('{shard}', '0')} END")
         return
     for table, (function, statements, changed) in POSTGRESQL_FUNCTIONS.items():
-        op.execute(_plpgsql(function, statements))
+        shard = f"(txid_current() % {SHARDS})"
+        op.execute(_plpgsql(function, statements).replace("{shard}", shard))
         op.execute(f"CREATE TRIGGER {function}_rows AFTER INSERT OR DELETE ON {table} "
                    f"FOR EACH ROW EXECUTE FUNCTION {function}()")
         op.execute(f"CREATE TRIGGER {function}_update AFTER UPDATE ON {table} FOR EACH ROW "
@@ -165,11 +173,11 @@ def _fill():
     """The counts of the rows already there (the recount of onetouch/learning/tallies.py)."""
     confirmed = "official_confirmed_at IS NOT NULL"
     key = f"audience, {confirmed}, province_code, commune_code"
-    op.execute(f"INSERT INTO compliance_people ({KEY}, people) SELECT {key}, count(*) "
+    op.execute(f"INSERT INTO compliance_people ({KEY}, people) SELECT {key}, 0, count(*) "
                f"FROM users WHERE is_active GROUP BY {key}")
     user_key = f"u.audience, u.{confirmed}, u.province_code, u.commune_code"
     op.execute(f"INSERT INTO compliance_enrolments (course_id, {KEY}, enrolled, completed) "
-               f"SELECT e.course_id, {user_key}, count(*), sum({DONE.format(row='e')}) "
+               f"SELECT e.course_id, {user_key}, 0, count(*), sum({DONE.format(row='e')}) "
                "FROM enrolments e JOIN users u ON u.id = e.user_id "
                f"WHERE u.is_active AND e.left_at IS NULL GROUP BY e.course_id, {user_key}")
 
