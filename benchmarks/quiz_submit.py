@@ -106,12 +106,13 @@ def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: P
         load(server.url, jobs[:warm], writers, submit)
         result = measured(env, lambda: load(server.url, jobs[warm:], writers, submit),
                           server.pid, args.db_pid)
+        # Counted before the resend, which grades a submission answered 503 the first time.
+        issued = count_rows(env, "certificates") - certificates
         # The same submissions again: each is answered "already graded" (the route's own
         # cost: session, CSRF token, the learner and the attempt read, a redirect, no write).
         result["resend"] = measured(
             env, lambda: load(server.url, jobs[warm:], writers, submit), server.pid,
             args.db_pid)
-    issued = count_rows(env, "certificates") - certificates
     check = flask(env, code, "stats", "check")
     graded = result["kinds"]["submit"]["statuses"].get("302", 0)
     return result | {"certificates_issued": issued,
