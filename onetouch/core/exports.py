@@ -14,7 +14,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = frozenset({"csv", "xlsx"})
 
 
-CSV_ROWS_A_CHUNK = 500  # a chunk a row cost the server as much as writing the rows did
+CSV_ROWS_A_CHUNK = 500  # one chunk per row cost the server as much as writing the rows
 
 
 def _csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
