@@ -97,6 +97,17 @@ class User(UserMixin, db.Model):
         # commune, with what decides who is in scope, read from the index alone.
         Index("ix_users_audience_scope", "audience", "province_code", "commune_code",
               "is_active", "official_confirmed_at", "created_at"),
+        # Its grace period (compliance.py's _in_grace_counts): those who entered the scope
+        # since a day, by confirmation or, never confirmed, by sign-up; a range of the newest
+        # entries, whatever the size of the audience.
+        Index("ix_users_audience_confirmed", "audience", "official_confirmed_at",
+              "province_code", "commune_code", "is_active",
+              sqlite_where=text("official_confirmed_at IS NOT NULL"),
+              postgresql_where=text("official_confirmed_at IS NOT NULL")),
+        Index("ix_users_audience_joined", "audience", "created_at", "province_code",
+              "commune_code", "is_active",
+              sqlite_where=text("official_confirmed_at IS NULL"),
+              postgresql_where=text("official_confirmed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -93,15 +93,25 @@ def _enrolment_counts(requirement: RequiredTraining, province_code: str | None):
 
 def _in_grace_counts(requirement: RequiredTraining, province_code: str | None, start):
     """Per area, those in scope who have not completed but entered the scope since
-    ``start``: still in their grace period, so not overdue. Counted from the learners
-    themselves: the audience's entries of ``ix_users_audience_scope`` (every official in the
-    nation, read from the index alone) and the enrolment of the few who joined since."""
+    ``start``: still in their grace period, so not overdue. Counted from the learners.
+    ``required.entered_scope`` is the confirmation, else the sign-up, so each is a range of an
+    index of its own (``ix_users_audience_confirmed``, ``ix_users_audience_joined``): for
+    citizens, SQLite reads a grace period's joiners instead of every citizen in the nation
+    (at a million demo learners, 43 ms of CPU instead of 150-200; ``benchmarks/README.md``).
+    Those needing confirmation are in scope only once confirmed, so only the first range can
+    hold them; for them SQLite may walk the audience in ``ix_users_audience_scope`` instead,
+    which is already in the order of the areas (80,000 officials: 17 ms either way)."""
     key = _area_key(province_code)
-    return (select(key.label("code"), func.count().label("in_grace")).select_from(User)
-            .outerjoin(Enrolment, required.enrolment_join(requirement))
-            .where(required.in_scope(requirement, province_code),
-                   required.entered_scope() >= start, ~required.completed())
-            .group_by(key).subquery())
+    since = [User.official_confirmed_at >= start]
+    if not requirement.audience.needs_confirmation:
+        since.append(and_(User.official_confirmed_at.is_(None), User.created_at >= start))
+    entered = union_all(*(
+        select(key.label("code")).select_from(User)
+        .outerjoin(Enrolment, required.enrolment_join(requirement))
+        .where(required.in_scope(requirement, province_code), range_, ~required.completed())
+        for range_ in since)).subquery()
+    return (select(entered.c.code, func.count().label("in_grace"))
+            .group_by(entered.c.code).subquery())
 
 
 def _figures(requirement: RequiredTraining, province_code: str | None, on: date):
@@ -205,21 +215,54 @@ def _columns(requirement: RequiredTraining):
 
 def _ordered(query, sort: str):
     people = (User.full_name, User.id)
-    return query.order_by(*((Commune.name, *people) if sort == "commune" else people))
+    return query.order_by(*((Commune.name, Commune.code, *people) if sort == "commune"
+                            else people))
+
+
+def _sizes(session: Session, requirement: RequiredTraining, province_code: str, on: date,
+           which: str) -> dict[str, int]:
+    """How many each commune's list holds: its figures (not completed: in scope less
+    completed), from the running counts rather than a count of tens of thousands of rows."""
+    rows = by_area(session, requirement, province_code, on).rows
+    return {row.code: row.overdue if which == "overdue" else row.in_scope - row.completed
+            for row in rows}
+
+
+def _communes_of_page(session: Session, sizes: dict[str, int], skip: int):
+    """The communes, in the list's order, that the rows ``skip`` to ``skip + PAGE_SIZE`` fall
+    in, and how many rows of them come before the page."""
+    codes, before, covered = [], 0, 0
+    for code in session.scalars(select(Commune.code).where(Commune.code.in_(sizes))
+                                .order_by(Commune.name, Commune.code)):
+        size = sizes[code]
+        if not codes and before + size <= skip:
+            before += size
+        elif size:
+            codes.append(code)
+            covered += size
+            if before + covered >= skip + PAGE_SIZE:
+                break
+    return codes, skip - before
 
 
 def learners_page(session: Session, requirement: RequiredTraining, province_code: str,
                   on: date, which: str, commune_code: str | None = None,
                   sort: str = "commune", number: int = 1) -> LearnerPage:
-    """One page of a list, and how many the whole list holds. The page's ids are found first
-    and the rest of their rows read for them alone (not for the whole province)."""
+    """One page of a list, and how many the whole list holds. The sizes come from the
+    figures; sorted by commune, the page is then looked for in the communes it falls in
+    alone. The page's ids are found first and the rest of their rows read for them alone."""
+    sizes = _sizes(session, requirement, province_code, on, which)
+    if commune_code:
+        sizes = {commune_code: sizes.get(commune_code, 0)}
     ids = _listed(requirement, province_code, on, which, commune_code).with_only_columns(User.id)
-    total = session.scalar(select(func.count()).select_from(ids.subquery()))
-    page = list(session.scalars(_ordered(ids, sort).offset((number - 1) * PAGE_SIZE)
-                                .limit(PAGE_SIZE)))
+    skip = (number - 1) * PAGE_SIZE
+    if sort == "commune":
+        codes, skip = _communes_of_page(session, sizes, skip)
+        ids = ids.where(User.commune_code.in_(codes))
+    page = list(session.scalars(_ordered(ids, sort).offset(skip).limit(PAGE_SIZE)))
     found = {row[0]: Learner(*row) for row in session.execute(
         _columns(requirement).where(User.id.in_(page)))}
-    return LearnerPage([found[user_id] for user_id in page], number, total or 0)
+    return LearnerPage([found[user_id] for user_id in page], number, sum(sizes.values()))
 
 
 def all_learners(session: Session, requirement: RequiredTraining, province_code: str,

@@ -226,10 +226,18 @@ def test_lists_are_paged_whole_and_sorted(app, world, monkeypatch, which):
     assert number == (2 if which == "overdue" else 3)
     assert len(everyone) == len(set(everyone)) == expected
     assert everyone == sorted(everyone)
-    by_commune = []
-    for number in (1, 2, 3):
-        by_commune += _names(_list(world["province"], world, which, page=number))
-    assert sorted(by_commune) == sorted(everyone)
+    # Sorted by commune, a page is looked for in the communes it falls in (from their
+    # figures): page after page, the whole list in the export's order, nobody twice, for
+    # pages that end inside a commune or at its end.
+    exported = _csv(world["province"].get(
+        f"/admin/required/{world['requirement']}/{which}/export.csv?province=01"))
+    assert sorted(row[0] for row in exported[1:-1]) == sorted(everyone)
+    for size in (1, 2, 3):
+        monkeypatch.setattr(compliance, "PAGE_SIZE", size)
+        by_commune = []
+        for number in range(1, 7):
+            by_commune += _names(_list(world["province"], world, which, page=number))
+        assert by_commune == [row[0] for row in exported[1:-1]]
 
 
 @pytest.mark.parametrize("which", compliance.LISTS)

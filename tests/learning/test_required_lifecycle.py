@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from onetouch.accounts.models import User
 from onetouch.audit.models import Action, AuditEntry
 from onetouch.core.clock import today
+from onetouch.db import utcnow
 from onetouch.extensions import db
 from onetouch.learning import compliance, required
 from onetouch.learning.models import Enrolment, RequiredTraining
@@ -179,6 +180,46 @@ def test_late_joiners_have_a_grace_period(app, make_user, ministry):
             .where(required.in_scope(found), required.overdue(found, today()))).all()
     assert early in overdue
     assert recent not in overdue
+
+
+def _overdue_by_rule(requirement_id: int, province: str | None) -> dict[str, int]:
+    """Overdue per area, counted by the lists' rule (``required.overdue``) on every learner."""
+    found = db.session.get(RequiredTraining, requirement_id)
+    key = User.commune_code if province else User.province_code
+    return dict(db.session.execute(
+        select(key, func.count()).outerjoin(Enrolment, required.enrolment_join(found))
+        .where(required.in_scope(found, province), required.overdue(found, today()))
+        .group_by(key)).all())
+
+
+def test_figures_of_a_requirement_on_citizens_keep_the_grace_of_late_joiners(
+        app, make_user, ministry):
+    """The dashboard counts those in their grace period apart from the lists (from the newest
+    sign-ups and confirmations); its overdue figures must still be the lists' rule."""
+    assign(ministry, app, audience="citizen", start=-90, deadline=-5, confirm_past="y")
+    overdue = [make_user(province="01", joined_days_ago=60),
+               make_user(province="79", joined_days_ago=200, confirmed_days_ago=60)]
+    in_grace = [make_user(province="01", joined_days_ago=10),
+                make_user(province="79", joined_days_ago=3),
+                make_user(province="01", joined_days_ago=200, confirmed_days_ago=10)]
+    done = [make_user(province="01", joined_days_ago=10), make_user(joined_days_ago=60)]
+    make_user(province="01", audience="commune_official", joined_days_ago=60,
+              confirmed_days_ago=60)  # another audience
+    (requirement,) = requirements(app)
+    with app.app_context():
+        course = db.session.get(RequiredTraining, requirement.id).course_id
+        db.session.add_all(Enrolment(user_id=user, course_id=course, completed_at=utcnow())
+                           for user in done)
+        db.session.commit()
+        found = db.session.get(RequiredTraining, requirement.id)
+        nation = compliance.by_area(db.session, found, None, today())
+        hanoi = compliance.by_area(db.session, found, "01", today())
+        by_rule = {area: _overdue_by_rule(requirement.id, area) for area in (None, "01")}
+    assert nation.total.overdue == len(overdue)
+    assert nation.total.in_scope == len(overdue) + len(in_grace) + len(done) + 1  # + ministry
+    assert {row.code: row.overdue for row in nation.rows if row.overdue} == by_rule[None]
+    assert {row.code: row.overdue for row in hanoi.rows if row.overdue} == by_rule["01"]
+    assert hanoi.total.overdue == 1
 
 
 def test_an_official_confirmed_late_has_the_grace_from_the_confirmation(app, make_user,
