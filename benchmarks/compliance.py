@@ -207,6 +207,8 @@ def measure(instance: str, args) -> dict:
         "citizens_overdue_list_first_page": (province, f"{citizens}/overdue?province={code}"),
         "citizens_pending_list_by_name": (
             province, f"{citizens}/pending?province={code}&sort=name&page=2"),
+        "citizens_pending_list_by_name_deep_page": (
+            province, f"{citizens}/pending?province={code}&sort=name&page={deep}"),
         "citizens_national_table_xlsx_export": (ministry, f"{citizens}/export.xlsx?province="),
     })
     # Every page counted afresh on each request (the default), then the dashboard's two views

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from onetouch.accounts.models import User
@@ -93,24 +93,28 @@ def _enrolment_counts(requirement: RequiredTraining, province_code: str | None):
 
 def _in_grace_counts(requirement: RequiredTraining, province_code: str | None, start):
     """Per area, those in scope who have not completed but entered the scope since
-    ``start``: still in their grace period, so not overdue. Counted from the learners.
-    ``required.entered_scope`` is the confirmation, else the sign-up, so each is a range of an
-    index of its own (``ix_users_audience_confirmed``, ``ix_users_audience_joined``): for
-    citizens, SQLite reads a grace period's joiners instead of every citizen in the nation
-    (at a million demo learners, 43 ms of CPU instead of 150-200; ``benchmarks/README.md``).
-    Those needing confirmation are in scope only once confirmed, so only the first range can
-    hold them; for them SQLite may walk the audience in ``ix_users_audience_scope`` instead,
-    which is already in the order of the areas (80,000 officials: 17 ms either way)."""
-    key = _area_key(province_code)
-    since = [User.official_confirmed_at >= start]
+    ``start``: still in their grace period, so not overdue. Counted from the learners who
+    entered since (``required.entered_scope``: the confirmation, else the sign-up), so the
+    cost follows a grace period's joiners rather than the audience (every citizen of the
+    nation; ``benchmarks/README.md``): the confirmed, a range of
+    ``ix_users_audience_confirmed``; the never confirmed, a range of each province in
+    ``ix_users_required_scope``, counted in the province's order (no sort of tens of
+    thousands of rows). Those needing confirmation are only in scope once confirmed."""
+    key, scope = _area_key(province_code), required.in_scope(requirement, province_code)
+    not_completed = (required.enrolment_join(requirement), ~required.completed())
+    parts = [select(key.label("code"), literal(1).label("n")).select_from(User)
+             .outerjoin(Enrolment, not_completed[0])
+             .where(scope, User.official_confirmed_at >= start, not_completed[1])]
     if not requirement.audience.needs_confirmation:
-        since.append(and_(User.official_confirmed_at.is_(None), User.created_at >= start))
-    entered = union_all(*(
-        select(key.label("code")).select_from(User)
-        .outerjoin(Enrolment, required.enrolment_join(requirement))
-        .where(required.in_scope(requirement, province_code), range_, ~required.completed())
-        for range_ in since)).subquery()
-    return (select(entered.c.code, func.count().label("in_grace"))
+        area = [] if province_code or requirement.province_code else [
+            User.province_code.in_(select(Province.code))]  # each province a range
+        parts.append(select(key, func.count()).select_from(User)
+                     .outerjoin(Enrolment, not_completed[0])
+                     .where(scope, *area, User.official_confirmed_at.is_(None),
+                            User.created_at >= start, not_completed[1])
+                     .group_by(key))
+    entered = union_all(*parts).subquery()
+    return (select(entered.c.code, func.sum(entered.c.n).label("in_grace"))
             .group_by(entered.c.code).subquery())
 
 
@@ -196,13 +200,19 @@ def _listed(requirement: RequiredTraining, province_code: str, on: date, which: 
             commune_code: str | None):
     """The learners in scope in a province (or one of its communes) who are overdue
     (``which="overdue"``) or have not completed the course yet (``"pending"``)."""
+    return _columns(requirement).where(*_conditions(requirement, province_code, on, which,
+                                                    commune_code))
+
+
+def _conditions(requirement: RequiredTraining, province_code: str, on: date, which: str,
+                commune_code: str | None) -> list:
     scope = required.in_scope(requirement, province_code)
     condition = (required.overdue(requirement, on) if which == "overdue"
                  else ~required.completed())
     conditions = [scope, condition]
     if commune_code:
         conditions.append(User.commune_code == commune_code)
-    return _columns(requirement).where(*conditions)
+    return conditions
 
 
 def _columns(requirement: RequiredTraining):
@@ -250,19 +260,31 @@ def learners_page(session: Session, requirement: RequiredTraining, province_code
                   sort: str = "commune", number: int = 1) -> LearnerPage:
     """One page of a list, and how many the whole list holds. The sizes come from the
     figures; sorted by commune, the page is then looked for in the communes it falls in
-    alone. The page's ids are found first and the rest of their rows read for them alone."""
+    alone, and sorted by name, a page past the middle is counted from the end (the walk in
+    ``ix_users_province_audience_name`` is then at most half the list). The page's ids are
+    found first and the rest of their rows read for them alone."""
     sizes = _sizes(session, requirement, province_code, on, which)
     if commune_code:
         sizes = {commune_code: sizes.get(commune_code, 0)}
-    ids = _listed(requirement, province_code, on, which, commune_code).with_only_columns(User.id)
-    skip = (number - 1) * PAGE_SIZE
+    total, skip = sum(sizes.values()), (number - 1) * PAGE_SIZE
+    ids = (select(User.id).outerjoin(Enrolment, required.enrolment_join(requirement))
+           .where(*_conditions(requirement, province_code, on, which, commune_code)))
     if sort == "commune":
         codes, skip = _communes_of_page(session, sizes, skip)
-        ids = ids.where(User.commune_code.in_(codes))
-    page = list(session.scalars(_ordered(ids, sort).offset(skip).limit(PAGE_SIZE)))
+        ids = _ordered(ids.join(Commune, Commune.code == User.commune_code)
+                       .where(User.commune_code.in_(codes)), sort)
+        page = list(session.scalars(ids.offset(skip).limit(PAGE_SIZE)))
+    elif skip >= total:
+        page = []
+    elif skip > total // 2:
+        size = min(PAGE_SIZE, total - skip)
+        backwards = ids.order_by(User.full_name.desc(), User.id.desc())
+        page = list(session.scalars(backwards.offset(total - skip - size).limit(size)))[::-1]
+    else:
+        page = list(session.scalars(_ordered(ids, sort).offset(skip).limit(PAGE_SIZE)))
     found = {row[0]: Learner(*row) for row in session.execute(
         _columns(requirement).where(User.id.in_(page)))}
-    return LearnerPage([found[user_id] for user_id in page], number, sum(sizes.values()))
+    return LearnerPage([found[user_id] for user_id in page], number, total)
 
 
 def all_learners(session: Session, requirement: RequiredTraining, province_code: str,

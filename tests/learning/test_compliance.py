@@ -227,17 +227,19 @@ def test_lists_are_paged_whole_and_sorted(app, world, monkeypatch, which):
     assert len(everyone) == len(set(everyone)) == expected
     assert everyone == sorted(everyone)
     # Sorted by commune, a page is looked for in the communes it falls in (from their
-    # figures): page after page, the whole list in the export's order, nobody twice, for
-    # pages that end inside a commune or at its end.
-    exported = _csv(world["province"].get(
-        f"/admin/required/{world['requirement']}/{which}/export.csv?province=01"))
-    assert sorted(row[0] for row in exported[1:-1]) == sorted(everyone)
-    for size in (1, 2, 3):
-        monkeypatch.setattr(compliance, "PAGE_SIZE", size)
-        by_commune = []
-        for number in range(1, 7):
-            by_commune += _names(_list(world["province"], world, which, page=number))
-        assert by_commune == [row[0] for row in exported[1:-1]]
+    # figures); sorted by name, a page past the middle is counted from the end. Either way,
+    # page after page, the whole list in the export's order, nobody twice, whatever the size
+    # of a page (ending inside a commune or at its end).
+    url = f"/admin/required/{world['requirement']}/{which}/export.csv?province=01"
+    for sort in compliance.LIST_SORTS:
+        exported = [row[0] for row in _csv(world["province"].get(f"{url}&sort={sort}"))[1:-1]]
+        assert sorted(exported) == sorted(everyone)
+        for size in (1, 2, 3):
+            monkeypatch.setattr(compliance, "PAGE_SIZE", size)
+            pages = [_names(_list(world["province"], world, which, sort=sort, page=number))
+                     for number in range(1, 7)]
+            assert sum(pages, []) == exported, (sort, size)
+            assert all(len(page) == size for page in pages[:len(exported) // size])
 
 
 @pytest.mark.parametrize("which", compliance.LISTS)
