@@ -1,8 +1,9 @@
-"""Compliance dashboard latency on a large demo database (SQLite), measured in the process.
+"""Compliance dashboard latency on a large demo database, measured in the process.
 
     python benchmarks/compliance.py                        # seeds 1,000,000 learners first
     python benchmarks/compliance.py --learners 200000
     python benchmarks/compliance.py --instance DIR         # DIR migrated, loaded and seeded
+    python benchmarks/compliance.py --engine postgresql    # a throwaway durable server, seeded
 
 Without ``--instance`` a scratch instance is migrated, loaded with the units, synced with
 ``courses/`` and seeded with ``flask demo seed`` (demo officials are confirmed). Then, once:
@@ -21,7 +22,7 @@ Every page is measured with ``COMPLIANCE_CACHE_SECONDS`` at 0 (the default: coun
 request, from the running counts of ``learning/tallies.py``), then the officials' two views and
 the citizens' national view again with a minute's copy kept in the process
 (``learning/compliance_cache.py``, the setting at 60).
-Writes benchmarks/results/compliance.json.
+Writes benchmarks/results/compliance.json (compliance_postgresql.json).
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pgserver
+from servers import shared_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Trau-Vang!Song-Hong-27"  # noqa: S105  (throwaway benchmark accounts)
 MINISTRY, PROVINCE = "+84912000901", "+84912000902"
@@ -52,9 +56,10 @@ def flask(env: dict, *args: str) -> str:
                           cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
-def seed(instance: str, learners: int) -> dict:
-    env = {**os.environ, "ONETOUCH_INSTANCE_PATH": instance}
-    env.pop("DATABASE_URL", None)
+def seed(instance: str, learners: int, database: dict) -> dict:
+    env = {**os.environ, "ONETOUCH_INSTANCE_PATH": instance, **database}
+    if not database:
+        env.pop("DATABASE_URL", None)
     for step in (("db", "upgrade"), ("geo", "load"), ("courses", "sync")):
         flask(env, *step)
     started = time.perf_counter()
@@ -174,10 +179,11 @@ def _p99(ordered: list[float]) -> float:
     return ordered[max(0, -(-len(ordered) * 99 // 100) - 1)]
 
 
-def measure(instance: str, args) -> dict:
+def measure(instance: str, args, database: dict) -> dict:
     os.environ["ONETOUCH_INSTANCE_PATH"] = instance
     os.environ["ONETOUCH_RATELIMIT_ENABLED"] = "false"
     os.environ.pop("DATABASE_URL", None)
+    os.environ.update(database)
     from onetouch import create_app
 
     app = create_app()
@@ -229,18 +235,32 @@ def main() -> None:
     parser.add_argument("--instance", help="an instance folder already seeded (skips seeding)")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a throwaway durable server (pgserver.py), seeded")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        seeded = {"seed_output": "reused the seeded instance"} if args.instance else seed(
-            scratch, args.learners)
-        run = {**seeded, **measure(args.instance or scratch, args)}
+    if args.engine == "postgresql" and args.instance:
+        raise SystemExit("--instance is SQLite's: PostgreSQL is seeded afresh each run")
+    server = pgserver.start() if args.engine == "postgresql" else None
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            database = {"DATABASE_URL": server.create("compliance"),
+                        **shared_keys()} if server else {}
+            seeded = {"seed_output": "reused the seeded instance"} if args.instance else seed(
+                scratch, args.learners, database)
+            run = {**seeded, **measure(args.instance or scratch, args, database)}
+            engine = f"PostgreSQL {server.version()}" if server else (
+                f"SQLite {sqlite3.sqlite_version}")
+    finally:
+        if server:
+            server.stop()
     given = [("DIR" if value == args.instance else value) for value in sys.argv[1:]]
     report = {"command": "python benchmarks/compliance.py " + " ".join(given),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                         f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+                         f"{platform.python_version()}, {engine}",
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "run": run}
     (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
-    (ROOT / "benchmarks" / "results" / "compliance.json").write_text(
+    name = "compliance" + ("_postgresql" if server else "") + ".json"
+    (ROOT / "benchmarks" / "results" / name).write_text(
         json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
 

@@ -187,3 +187,19 @@ def test_the_learners_look_like_a_year_of_a_real_platform(app, runner, synced_li
     assert now - timedelta(days=10) < last <= now
     assert 0.35 < done / 2000 < 0.55  # one course in the test library: one enrolment each
     assert certified == done
+
+
+def test_postgresql_is_vacuumed_and_analysed_after_a_seed(app, runner, synced_library,
+                                                          small_chunks):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite is left without planner statistics, as the benchmarks "
+                        "measure it")
+    assert "vacuumed and analysed" in seed(runner, "--learners", "200")
+    with app.app_context():
+        tables = db.session.execute(text(
+            "SELECT relname, n_dead_tup, last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+            "FROM pg_stat_user_tables WHERE relname IN ('users', 'enrolments', "
+            "'compliance_people', 'compliance_enrolments')")).all()
+    assert sorted(tables) == sorted((name, 0, True, True) for name in (
+        "users", "enrolments", "compliance_people", "compliance_enrolments"))
