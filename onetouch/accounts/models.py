@@ -100,15 +100,15 @@ class User(UserMixin, db.Model):
         # Its grace period (compliance.py's _in_grace_counts): the confirmed since a day, a
         # range of the newest confirmations whatever the size of the audience (those never
         # confirmed are a range of each province in ix_users_required_scope).
+        Index("ix_users_audience_confirmed", "audience", "official_confirmed_at",
+              "province_code", "commune_code", "is_active",
+              sqlite_where=text("official_confirmed_at IS NOT NULL"),
+              postgresql_where=text("official_confirmed_at IS NOT NULL")),
         # A requirement's lists sorted by name (compliance.py's learners_page): a province's
         # learners of one audience walked in name order until a page is full, from the index
         # alone (what decides who is listed is in it), rather than all of them sorted.
         Index("ix_users_province_audience_name", "province_code", "audience", "full_name",
               "id", "is_active", "official_confirmed_at", "created_at", "commune_code"),
-        Index("ix_users_audience_confirmed", "audience", "official_confirmed_at",
-              "province_code", "commune_code", "is_active",
-              sqlite_where=text("official_confirmed_at IS NOT NULL"),
-              postgresql_where=text("official_confirmed_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -101,17 +101,17 @@ def _in_grace_counts(requirement: RequiredTraining, province_code: str | None, s
     ``ix_users_required_scope``, counted in the province's order (no sort of tens of
     thousands of rows). Those needing confirmation are only in scope once confirmed."""
     key, scope = _area_key(province_code), required.in_scope(requirement, province_code)
-    not_completed = (required.enrolment_join(requirement), ~required.completed())
+    enrolment, not_completed = required.enrolment_join(requirement), ~required.completed()
     parts = [select(key.label("code"), literal(1).label("n")).select_from(User)
-             .outerjoin(Enrolment, not_completed[0])
-             .where(scope, User.official_confirmed_at >= start, not_completed[1])]
+             .outerjoin(Enrolment, enrolment)
+             .where(scope, User.official_confirmed_at >= start, not_completed)]
     if not requirement.audience.needs_confirmation:
         area = [] if province_code or requirement.province_code else [
             User.province_code.in_(select(Province.code))]  # each province a range
         parts.append(select(key, func.count()).select_from(User)
-                     .outerjoin(Enrolment, not_completed[0])
+                     .outerjoin(Enrolment, enrolment)
                      .where(scope, *area, User.official_confirmed_at.is_(None),
-                            User.created_at >= start, not_completed[1])
+                            User.created_at >= start, not_completed)
                      .group_by(key))
     entered = union_all(*parts).subquery()
     return (select(entered.c.code, func.sum(entered.c.n).label("in_grace"))
