@@ -12,6 +12,7 @@ import ctypes.util
 import gc
 import multiprocessing
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,8 +69,10 @@ _nginx = None
 
 
 def when_ready(server):
-    """Start nginx in front, once gunicorn listens on the socket it passes requests to."""
+    """Start nginx in front, once gunicorn listens on the socket it passes requests to, and
+    the fold worker if completions are queued."""
     global _nginx
+    start_fold(server)
     if proxy != "nginx":
         return
     if f"unix:{socket_path}" not in server.cfg.bind:
@@ -86,6 +89,27 @@ def when_ready(server):
 def on_exit(server):
     if _nginx is not None:
         _nginx.stop()
+    if _fold is not None:
+        _fold.terminate()  # a batch it was folding rolls back and stays queued
+        _fold.wait(graceful_timeout)
+
+
+_fold = None
+
+
+def start_fold(server):
+    """With COMPLETIONS = "queued" the worker that completes passed attempts
+    (``flask quizzes fold``) runs beside the server, started and stopped with it, so that one
+    machine completes a course within a second of its exam. ``ONETOUCH_FOLD=none`` leaves it
+    to workers on other machines (README, "Completions in batches")."""
+    global _fold
+    from wsgi import app
+
+    if app.config["COMPLETIONS"] != "queued" or os.environ.get("ONETOUCH_FOLD") == "none":
+        return
+    _fold = subprocess.Popen([sys.executable, "-m", "flask", "--app", "onetouch", "quizzes",
+                              "fold"], cwd=HERE)
+    server.log.info("completions are queued: the fold worker runs (pid %s)", _fold.pid)
 
 
 def pre_fork(server, worker):

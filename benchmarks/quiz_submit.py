@@ -3,21 +3,29 @@ against a bare endpoint that does one INSERT per request, on the same engine, in
 
     python benchmarks/quiz_submit.py                              # PostgreSQL, then SQLite
     python benchmarks/quiz_submit.py --engine postgresql --writers 32 --rounds 3
+    python benchmarks/quiz_submit.py --completions inline queued queued_fold_during
     python benchmarks/quiz_submit.py --baseline DIR   # DIR: an earlier checkout (git archive),
                                                       # whose submit path is measured too
 
 For each number of concurrent writers W (8, 32, 64) and each round: the bare endpoint
-(``benchmarks/bare_insert.py``), then the submit path of this checkout (and of
-``--baseline``), each served by gunicorn with the project's ``gunicorn.conf.py`` and W sync
-workers, so that W transactions are open at once, as W workers of several nodes would hold
-them on one database. ``benchmarks/submit_learners.py`` makes learners who each need one
-final-exam submission for their certificate (in communes drawn at random, so provinces get
-learners in proportion to their communes); ``benchmarks/loadgen.py`` keeps W requests in
-flight until ``--requests`` are answered, after a warm-up of 2W. Then the same submissions
-are sent again, each answered "already graded": the route's fixed cost (the session, the
-CSRF token, the learner and the attempt read, a redirect), a floor for the path. After each
-round ``flask stats check`` and ``flask compliance check`` must agree, and the certificates
-issued must equal the submissions graded.
+(``benchmarks/bare_insert.py``), then each variant of the submit path, each served by
+gunicorn with the project's ``gunicorn.conf.py`` and W sync workers, so that W transactions
+are open at once, as W workers of several nodes would hold them on one database. The
+variants (``--completions``): "inline", the course completed and the certificate issued in
+the submitting request; "queued" (``ONETOUCH_COMPLETIONS=queued``), the request grades and
+queues, and ``flask quizzes fold`` empties the queue after the measured load, timed on its
+own (the web node's rate, as when folds run on other machines); "queued_fold_during", the
+same with the worker ``flask quizzes fold`` running on the same machine during the load.
+``benchmarks/submit_learners.py`` makes learners who each need one final-exam submission for
+their certificate (in communes drawn at random, so provinces get learners in proportion to
+their communes); ``benchmarks/loadgen.py`` keeps W requests in flight until ``--requests``
+are answered, after a warm-up of ``--warmup`` requests per worker (8: each of the W workers
+opens its connection and compiles its statements before the measurement, as long-running
+workers have; with 2 per worker, a fifth of the measured CPU was that). Then the same
+submissions are sent again, each answered "already graded": the route's fixed cost (the
+session, the CSRF token, the learner and the attempt read, a redirect), a floor for the path.
+After each round (and the fold) ``flask stats check`` and ``flask compliance check`` must
+agree, and the certificates issued must equal the submissions graded.
 
 On PostgreSQL the server is durable (fsync and synchronous commit on, data on disk:
 ``benchmarks/pgserver.py``); the run records the WAL written and the write transactions per
@@ -33,12 +41,15 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import loadgen
@@ -74,19 +85,23 @@ def load(base: str, jobs, concurrency: int, run) -> loadgen.Tally:
     return asyncio.run(loadgen.drive(iter(jobs), concurrency, run, base))
 
 
-def measured(env: dict, run, app_pid: int, db_pid: int | None) -> dict:
+def measured(env: dict, run, app_pid: int, db_pid: int | None,
+             fold_pid: int | None = None) -> dict:
     """``run()``'s tally summary, with the CPU time of the app server and of the database
-    server (PostgreSQL) per request, and on PostgreSQL the WAL, the write transactions and
-    the waits around it."""
+    server (PostgreSQL) per request (and of a fold worker running meanwhile), and on
+    PostgreSQL the WAL, the write transactions and the waits around it."""
     url = env.get("DATABASE_URL")
     before = pgserver.wal_and_transactions(url) if url else None
-    cpu = (tree_cpu(app_pid), tree_cpu(db_pid))
+    cpu = (tree_cpu(app_pid), tree_cpu(db_pid), tree_cpu(fold_pid))
     with pgserver.WaitSampler(url) as waits:
         tally = run()
     app_cpu, db_cpu = tree_cpu(app_pid) - cpu[0], tree_cpu(db_pid) - cpu[1]
+    fold_cpu = tree_cpu(fold_pid) - cpu[2]
     summary = tally.summary(lambda kind, status: status == (302 if kind == "submit" else 204))
     summary |= {"app_cpu_ms_per_request": 1000 * app_cpu / summary["requests"],
                 "client_cpu_ms_per_request": 1000 * tally.cpu_seconds / summary["requests"]}
+    if fold_pid:
+        summary["fold_cpu_ms_per_request"] = 1000 * fold_cpu / summary["requests"]
     if url:
         spent = pgserver.difference(before, pgserver.wal_and_transactions(url))
         summary |= {"db_cpu_ms_per_request": 1000 * db_cpu / summary["requests"],
@@ -98,14 +113,19 @@ def measured(env: dict, run, app_pid: int, db_pid: int | None) -> dict:
     return summary
 
 
-def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: Path) -> dict:
-    warm = 2 * writers
+def submit_round(env: dict, variant: Variant, args, writers: int, seed: int,
+                 folder: Path) -> dict:
+    warm = args.warmup * writers
+    code = variant.code
     jobs = learners(env, code, warm + args.requests, args.course, seed, folder)
     certificates = count_rows(env, "certificates")
     with served("wsgi:app", env, code, PORT, writers) as server:
         load(server.url, jobs[:warm], writers, submit)
-        result = measured(env, lambda: load(server.url, jobs[warm:], writers, submit),
-                          server.pid, args.db_pid)
+        with folding(env, code, variant.fold == "during") as worker:
+            result = measured(env, lambda: load(server.url, jobs[warm:], writers, submit),
+                              server.pid, args.db_pid, worker)
+        if variant.fold:
+            result["fold"] = drain(env, code, args.db_pid)
         # Counted before the resend, which grades a submission answered 503 the first time.
         issued = count_rows(env, "certificates") - certificates
         # The same submissions again: each is answered "already graded" (the route's own
@@ -120,6 +140,42 @@ def submit_round(env: dict, code: Path, args, writers: int, seed: int, folder: P
                      "stats_check": _last_line(check),
                      "stats_check_exit": check.returncode,
                      **_compliance_check(env, code)}
+
+
+@contextmanager
+def folding(env: dict, code: Path, during: bool):
+    """With ``during``, ``flask quizzes fold`` (the worker) runs beside the server while the load
+    is measured (one machine doing everything); yields its pid, or None."""
+    if not during:
+        yield None
+        return
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "onetouch", "quizzes",
+                               "fold", "--interval", "0.2"], env=env, cwd=code)
+    try:
+        yield worker.pid
+    finally:
+        worker.terminate()  # a batch it was folding rolls back and stays queued
+        worker.wait(30)
+
+
+def drain(env: dict, code: Path, db_pid: int | None) -> dict:
+    """``flask quizzes fold --once``, which empties the queue: the completions the load left queued,
+    the time and the CPU (the fold's process, and the database server's) they took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    db_before, started = tree_cpu(db_pid), time.perf_counter()
+    done = flask(env, code, "quizzes", "fold", "--once")
+    seconds, after = time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    applied = int(done.stdout.split()[0])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    summary = {"completions": applied, "seconds": seconds, "output": done.stdout.strip(),
+               "completions_per_second": applied / seconds if seconds else None,
+               "fold_cpu_ms_per_completion": 1000 * cpu / applied if applied else None}
+    if db_pid:
+        summary["db_cpu_ms_per_completion"] = \
+            1000 * (tree_cpu(db_pid) - db_before) / applied if applied else None
+    return summary
 
 
 def _last_line(done) -> str:
@@ -137,37 +193,65 @@ def _compliance_check(env: dict, code: Path) -> dict:
 def insert_round(env: dict, args, writers: int) -> dict:
     bare_env = {**env, "PYTHONPATH": f"{BENCHMARKS}{os.pathsep}{env['PYTHONPATH']}"}
     with served("bare_insert:app", bare_env, Path(env["PYTHONPATH"]), PORT, writers) as server:
-        load(server.url, range(2 * writers), writers, insert)
+        load(server.url, range(args.warmup * writers), writers, insert)
         return measured(env, lambda: load(server.url, range(args.requests), writers, insert),
                         server.pid, args.db_pid)
 
 
 def engine_runs(engine: str, args, scratch: Path) -> dict:
-    """Each level's rounds: the bare endpoint, then the submit path of each checkout (this
-    one, and ``--baseline`` if given), each checkout on a database of its own."""
+    """Each level's rounds: the bare endpoint, then the submit path of each variant (see
+    ``variants``), each on a database of its own."""
     server = pgserver.start() if engine == "postgresql" else None
     args.db_pid = server.pid() if server else None
     try:
-        envs = {name: prepare(scratch / f"instance-{engine}-{name}", code,
-                              server.create(f"bench_{name}") if server else None)
-                for name, code in args.codes.items()}
+        envs = {}
+        for name, variant in args.variants.items():
+            envs[name] = prepare(scratch / f"instance-{engine}-{name}", variant.code,
+                                 server.create(f"bench_{name}") if server else None)
+            if variant.completions:
+                envs[name]["ONETOUCH_COMPLETIONS"] = variant.completions
+            if variant.fold:  # this benchmark runs it, apart from the server, to measure it
+                envs[name]["ONETOUCH_FOLD"] = "none"
+        first = next(iter(envs.values()))
         levels = {}
         for writers in args.writers:
             rounds = []
             for number in range(args.rounds):
                 seed = writers * 100 + number
-                row = {"insert": insert_round(envs["this"], args, writers)}
-                for name, code in args.codes.items():
-                    row[name] = submit_round(envs[name], code, args, writers, seed, scratch)
+                row = {"insert": insert_round(first, args, writers)}
+                for name, variant in args.variants.items():
+                    row[name] = submit_round(envs[name], variant, args, writers, seed, scratch)
                 rounds.append(row)
                 print(engine, writers, number, {k: (round(v["rps"]), v["errors"])
                                                 for k, v in row.items()}, flush=True)
-            levels[str(writers)] = level_summary(rounds, list(args.codes))
+            levels[str(writers)] = level_summary(rounds, list(args.variants))
         return {"database": server.version() if server else sqlite3.sqlite_version,
                 "levels": levels}
     finally:
         if server:
             server.stop()
+
+
+@dataclass
+class Variant:
+    code: Path
+    completions: str | None  # ONETOUCH_COMPLETIONS, or None: the checkout's default
+    fold: str | None = None  # queued: "after" the measured load, or "during" it
+
+
+def variants(args) -> dict[str, Variant]:
+    """What is measured against the bare endpoint: the submit path with completions in the
+    request ("inline"), queued with the fold run after the measured load ("queued": the web
+    node's rate, as when the fold runs on other machines), and queued with a fold worker on
+    the same machine meanwhile ("queued_fold_during": one machine doing everything); and
+    ``--baseline``'s submit path, as it was."""
+    chosen = {"inline": Variant(ROOT, "inline"),
+              "queued": Variant(ROOT, "queued", "after"),
+              "queued_fold_during": Variant(ROOT, "queued", "during")}
+    found = {name: chosen[name] for name in args.completions}
+    if args.baseline:
+        found["baseline"] = Variant(args.baseline.resolve(), None)
+    return found
 
 
 def level_summary(rounds: list[dict], codes: list[str]) -> dict:
@@ -176,6 +260,7 @@ def level_summary(rounds: list[dict], codes: list[str]) -> dict:
                "insert_p99_ms": statistics.median(r["insert"]["kinds"]["insert"]["p99_ms"]
                                                   for r in rounds)}
     for name in codes:
+        folds = [r[name]["fold"] for r in rounds if "fold" in r[name]]
         submit = statistics.median(r[name]["rps"] for r in rounds)
         resend = statistics.median(r[name]["resend"]["rps"] for r in rounds)
         summary[name] = {
@@ -188,6 +273,9 @@ def level_summary(rounds: list[dict], codes: list[str]) -> dict:
             "compliance_check_exit": max((r[name].get("compliance_check_exit") for r in rounds
                                           if "compliance_check_exit" in r[name]), default=None),
             "certificates_match": all(r[name]["certificates_match"] for r in rounds)}
+        if folds:
+            summary[name]["fold_completions_per_second"] = statistics.median(
+                f["completions_per_second"] for f in folds)
     summary["insert_errors"] = sum(r["insert"]["errors"] for r in rounds)
     return summary | {"rounds": rounds}
 
@@ -198,13 +286,16 @@ def main() -> None:
     parser.add_argument("--writers", type=int, nargs="+", default=[8, 32, 64])
     parser.add_argument("--requests", type=int, default=1500, help="measured, per round")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=8, help="requests per worker, unmeasured")
     parser.add_argument("--course", default="ky-nang-so-co-ban")
     parser.add_argument("--baseline", type=Path,
                         help="an earlier checkout whose submit path is measured too")
+    parser.add_argument("--completions", nargs="+", default=["inline", "queued"],
+                        choices=("inline", "queued", "queued_fold_during"),
+                        help="the variants of this checkout's submit path measured")
     parser.add_argument("--output", default="quiz_submit.json")
     args = parser.parse_args()
-    args.codes = {"this": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline
-                                   else {})
+    args.variants = variants(args)
     load_before = os.getloadavg()
     engines = ("postgresql", "sqlite") if args.engine == "both" else (args.engine,)
     with tempfile.TemporaryDirectory(prefix="onetouch-quiz-submit-") as scratch:
@@ -227,7 +318,7 @@ def report(args, runs: dict, load: dict) -> None:
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "settings": {k: v for k, v in vars(args).items()
-                     if k not in ("codes", "baseline", "db_pid")},
+                     if k not in ("variants", "baseline", "db_pid")},
         "load_average": load,
         "engines": runs,
     }

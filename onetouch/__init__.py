@@ -66,6 +66,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from limits.errors import ConfigurationError
+    from sqlalchemy.orm import configure_mappers
 
     from onetouch import (
         faults,  # noqa: F401  (registers the engine and pool listeners)
@@ -77,6 +78,11 @@ def register_extensions(app: Flask) -> None:
     )
 
     db.init_app(app)
+    # Every mapper is configured here, once, rather than by a worker's first query: in
+    # gunicorn's master (preload_app) the result is shared by every worker it forks, where
+    # 32 workers each configuring them on their first request took a fifth of the CPU of a
+    # submission benchmark's measured run (benchmarks/README.md, "The write path").
+    configure_mappers()
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")

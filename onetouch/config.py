@@ -59,7 +59,13 @@ DEFAULTS = {
     # (learning/compliance_cache.py); 0, the default, counts them on every request from the
     # running counts (learning/tallies.py).
     "COMPLIANCE_CACHE_SECONDS": 0,
+    # "inline": a passed quiz completes the module (and the course, and issues the
+    # certificate) in its own request. "queued": the request grades and marks the attempt,
+    # and ``flask quizzes fold`` applies completions in batches (quizzes/fold.py; README,
+    # "Completions in batches"), so that a submission costs little more than a read.
+    "COMPLETIONS": "inline",
 }
+COMPLETION_MODES = ("inline", "queued")
 POSITIVE = ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES_ADMIN", "SESSION_ABSOLUTE_HOURS",
             "REMEMBER_COOKIE_DURATION", "REAUTH_MINUTES", "LOGIN_FAILURES_PER_HOUR",
             "RESET_MAILS_PER_HOUR", "INACTIVE_ACCOUNT_YEARS")
@@ -113,6 +119,9 @@ def load(app: Flask, test_config: dict | None, production: bool = False) -> None
     _check_positive(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
     prepared_statements(app.config)
+    if app.config["COMPLETIONS"] not in COMPLETION_MODES:
+        raise ConfigError(f"COMPLETIONS must be inline or queued, not "
+                          f"{app.config['COMPLETIONS']!r}.")
     keys_and_counters(app)
     app.config["PRODUCTION"] = production and not (app.debug or app.testing)
     app.config["PUBLIC_URL"] = public_url(app.config.get("PUBLIC_URL"),

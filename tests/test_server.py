@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 
 import pytest
+from sqlalchemy import func, select
 
+from onetouch.certificates.models import Certificate
+from onetouch.extensions import db
+from onetouch.quizzes import fold
 from tests.live import PROJECT_ROOT, Browser, clean_env, gunicorn, server_env
 from tests.postgres import _free_port
 
@@ -51,3 +56,28 @@ def test_gunicorn_refuses_a_bad_configuration_in_one_sentence(tmp_path):
     assert result.returncode != 0
     assert "OneTouch cannot start: DATABASE_URL uses the scheme 'mysql'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_make_run_folds_queued_completions_beside_the_server(app, database_url, tmp_path,
+                                                             factories, make_user,
+                                                             synced_library):
+    """With COMPLETIONS = "queued" the server starts the fold worker and stops it with itself:
+    a course passed while it serves is completed and certified without anyone's command."""
+    app.config["COMPLETIONS"] = "queued"
+    enrolment_id = factories.complete_course(make_user())
+    env = server_env(database_url, tmp_path / "instance") | {"ONETOUCH_COMPLETIONS": "queued"}
+    with gunicorn(env):
+        deadline = time.monotonic() + 30
+        while _certificates(app, enrolment_id) == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert _certificates(app, enrolment_id) == 1
+    with app.app_context():
+        assert fold.pending(db.session) == 0
+
+
+def _certificates(app, enrolment_id: int) -> int:
+    with app.app_context():
+        found = db.session.scalar(select(func.count()).select_from(Certificate)
+                                  .where(Certificate.enrolment_id == enrolment_id))
+        db.session.rollback()  # the next look reads what the fold committed since
+        return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from onetouch.content.models import Quiz
@@ -26,6 +26,11 @@ class QuizAttempt(db.Model):
         # At most one open attempt per learner and quiz, even if "start" is clicked twice.
         Index("uq_quiz_attempts_one_open", "user_id", "quiz_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # The queue of passed attempts whose completion is still to be applied (quizzes/fold.py):
+        # only those rows, so it stays as small as the queue. SQLite compares a boolean with 1.
+        Index("ix_quiz_attempts_completion_pending", "id",
+              sqlite_where=text("completion_pending = 1"),
+              postgresql_where=text("completion_pending")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,5 +54,7 @@ class QuizAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
+    # Passed, with COMPLETIONS = "queued": its module or course is completed by the next fold.
+    completion_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     quiz: Mapped[Quiz] = relationship()

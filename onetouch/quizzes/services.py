@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from onetouch.accounts.models import User
 from onetouch.catalog.outline import CourseOutline
 from onetouch.content.models import Course, Module, OnTimeout, Question, Quiz, QuizKind
 from onetouch.core.rules import RuleError
-from onetouch.db import insert_or_ignore, updated, utcnow
+from onetouch.db import insert_or_ignore, utcnow
 from onetouch.learning import services as learning
 from onetouch.quizzes import grading, papers
 from onetouch.quizzes.models import AttemptStatus, QuizAttempt
@@ -170,6 +171,17 @@ def finalise_late(session: Session, now: datetime) -> int:
     return sum(finalise_if_late(session, attempt, now) for attempt in late)
 
 
+# Built once and run as plain rows on the session's connection: each submission needs these
+# few rules of its quiz, and the conditional UPDATE that grades it once. Through the ORM they
+# cost more than the statements themselves (benchmarks/README.md, "The write path").
+GRADING_RULES = select(Quiz.id, Quiz.kind, Quiz.module_id, Quiz.pass_percent,
+                       Quiz.partial_credit, Quiz.on_timeout).where(Quiz.id == bindparam("quiz_id"))
+_ATTEMPTS = QuizAttempt.__table__
+GRADE = (update(_ATTEMPTS).where(_ATTEMPTS.c.id == bindparam("attempt_id"),
+                                 _ATTEMPTS.c.status == AttemptStatus.OPEN)
+         .returning(_ATTEMPTS.c.id))
+
+
 def submit(session: Session, attempt: QuizAttempt, answers: dict | None,
            now: datetime) -> bool:
     """Grade the attempt once. True if this call graded it, False if it already was.
@@ -177,21 +189,28 @@ def submit(session: Session, attempt: QuizAttempt, answers: dict | None,
     :param answers: the submitted answers; ignored when the submission is late, in which
         case the quiz's ``on_timeout`` rule decides.
     """
-    quiz = session.get(Quiz, attempt.quiz_id)
+    quiz = session.connection().execute(GRADING_RULES, {"quiz_id": attempt.quiz_id}).one()
     values = _outcome(quiz, attempt, answers, now)
-    graded = updated(session, update(QuizAttempt)
-                     .where(QuizAttempt.id == attempt.id,
-                            QuizAttempt.status == AttemptStatus.OPEN)
-                     .values(**values, submitted_at=now))
-    if not graded:
+    queued = values["passed"] and completions_queued()
+    if queued:
+        values["completion_pending"] = True
+    graded = session.connection().execute(
+        GRADE.values(**values, submitted_at=now), {"attempt_id": attempt.id}).first()
+    if graded is None:
         session.refresh(attempt)  # a racing request graded it first: show its grade
         return False
     # We wrote these values, so we know them: no read back. Committed, not changes to flush.
     for key, value in (values | {"submitted_at": now}).items():
         set_committed_value(attempt, key, value)
-    if attempt.passed:
-        _complete(session, quiz, attempt)
+    if attempt.passed and not queued:
+        complete(session, quiz, attempt.enrolment_id)
     return True
+
+
+def completions_queued() -> bool:
+    """True when passed attempts are completed by the fold (``COMPLETIONS = "queued"``)
+    rather than in the request that passed them."""
+    return has_app_context() and current_app.config.get("COMPLETIONS") == "queued"
 
 
 def _outcome(quiz: Quiz, attempt: QuizAttempt, answers: dict | None, now: datetime) -> dict:
@@ -213,13 +232,13 @@ def _results(quiz: Quiz, paper: list[dict], answers: dict) -> list[dict]:
             for i, question in enumerate(paper, start=1)]
 
 
-def _complete(session: Session, quiz: Quiz, attempt: QuizAttempt) -> None:
-    # The id is enough: learning locks the enrolment, and that read is the one it needs.
+def complete(session: Session, quiz: Quiz, enrolment_id: int) -> None:
+    """What passing the quiz completes in the enrolment: its module, or (a final exam) the
+    course. Learning locks the enrolment and reads it itself: its id is enough."""
     if quiz.kind is QuizKind.FINAL:
-        learning.final_exam_passed(session, attempt.enrolment_id)
+        learning.final_exam_passed(session, enrolment_id)
     else:
-        learning.complete_module(session, attempt.enrolment_id,
-                                 session.get(Module, quiz.module_id))
+        learning.complete_module(session, enrolment_id, session.get(Module, quiz.module_id))
 
 
 def live_quiz(session: Session, quiz_id: int) -> Quiz | None:

@@ -84,9 +84,9 @@ def _paper(found: QuizAttempt, error: str | None = None, status: int = 200):
 @bp.post("/attempts/<id:attempt_id>")
 @login_required
 def answer(attempt_id: int):
+    # No form object to build: its only field is the CSRF token, which CSRFProtect checked
+    # before any POST view, and a form would draw a new token (an HMAC) on every submission.
     found = _own_attempt(attempt_id)
-    if not AttemptForm().validate_on_submit():
-        abort(400)
     if found.status is not AttemptStatus.OPEN:
         return redirect(url_for("quizzes.result", attempt_id=found.id))  # a resend: graded once
     try:
